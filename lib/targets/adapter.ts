@@ -1,0 +1,50 @@
+// The one interface behind which PostgreSQL and MySQL/MariaDB differ.
+// Callers never branch on dialect; they call an adapter.
+import type { Dialect } from './target-url';
+import type { DatabaseStat, ExpiryType, IndexStat, SessionTableStat, TableStat } from '../stats/types';
+
+export type ColumnInfo = {
+  name: string;
+  /** catalog type, lower-case, e.g. "timestamp with time zone", "int", "datetime" */
+  dataType: string;
+  kind: 'timestamp' | 'integer' | 'text' | 'other';
+  nullable: boolean;
+};
+
+/** A table as read from the catalog, with its columns, for session-table detection. */
+export type CatalogTable = { schema: string; table: string; columns: ColumnInfo[]; rowEstimate: number };
+
+/** Which rows of a session table count as expired. Identifiers are catalog-checked before use. */
+export type ExpirySpec = {
+  schema: string;
+  table: string;
+  expiryColumn: string;
+  expiryType: ExpiryType;
+  /** expired when the column is older than now - ttl; 0/null: expired when column < now */
+  ttlSeconds: number | null;
+};
+
+export type SessionCounts = { expired: number; live: number; total: number; exact: boolean };
+
+export interface StatsAdapter {
+  readonly dialect: Dialect;
+  /** Cheap round trip; throws AppError('unreachable' | 'auth' | …) */
+  ping(): Promise<void>;
+  serverVersion(): Promise<string>;
+  database(): Promise<DatabaseStat>;
+  /** All user tables in one catalog query (no per-table loops). */
+  tables(): Promise<TableStat[]>;
+  /** All indexes, with bloat, in a bounded number of queries. */
+  indexes(): Promise<{ indexes: IndexStat[]; note: string }>;
+  /** Tables with their columns, for matching session presets. Only tables whose names could match are needed. */
+  catalogTables(filter?: { names?: string[] }): Promise<CatalogTable[]>;
+  /** Expired / live / total at `cutoff` (now), exact up to `exactMaxRows`. */
+  countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts>;
+}
+
+export interface TargetAdapter extends StatsAdapter {
+  readonly name: string;
+  close(): Promise<void>;
+}
+
+export type SessionTableSummary = SessionTableStat;
