@@ -1,15 +1,27 @@
-// MySQL / MariaDB implementation of TargetAdapter.
+// MySQL / MariaDB implementation of TargetAdapter. The schema is the database
+// named in the URL; each statistic lives in its own module.
+import 'server-only';
 import type mysql from 'mysql2/promise';
-import type { TargetAdapter } from '../adapter';
+import type { CatalogTable, ExpirySpec, SessionCounts, TargetAdapter } from '../adapter';
+import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import type { TargetConfig } from '../target-url';
-import { describeDbError } from '../describe-error';
+import type { CleanupDriver, CleanupDriverOptions } from '../../cleanup/driver';
+import { MysqlCleanupDriver } from './cleanup-driver';
 import { createMysqlPool } from './connect';
+import { describeMysqlError } from './describe-mysql-error';
+import { flavorOf, type MysqlFlavor, type MysqlSource } from './source';
+import { databaseSize } from './database-size';
+import { listTables } from './tables';
+import { listIndexes } from './indexes';
+import { catalogTables } from './catalog-tables';
+import { countSessions } from './count-sessions';
 
-export class MysqlAdapter implements TargetAdapter {
+export class MysqlAdapter implements TargetAdapter, MysqlSource {
   readonly dialect = 'mysql' as const;
   readonly name: string;
   readonly databaseName: string;
   readonly pool: mysql.Pool;
+  private flavorPromise: Promise<MysqlFlavor> | undefined;
 
   constructor(config: TargetConfig, opts: { timezone?: string } = {}) {
     this.name = config.name;
@@ -23,8 +35,38 @@ export class MysqlAdapter implements TargetAdapter {
       const [rows] = await this.pool.query(sql, params);
       return rows as R[];
     } catch (e) {
-      throw describeDbError(e, this.name);
+      throw describeMysqlError(e, this.name);
     }
+  }
+
+  async catalogQuery<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    if ((await this.flavor()) === 'mariadb') return this.query<R>(sql, params);
+    // MySQL 8 caches information_schema statistics for up to a day
+    // (information_schema_stats_expiry); 0 reads them from the engine. The
+    // setting stays on this pooled connection, which only makes later reads fresher.
+    let conn: mysql.PoolConnection | undefined;
+    try {
+      conn = await this.pool.getConnection();
+      await conn.query('SET SESSION information_schema_stats_expiry = 0');
+      const [rows] = await conn.query(sql, params);
+      return rows as R[];
+    } catch (e) {
+      throw describeMysqlError(e, this.name);
+    } finally {
+      conn?.release();
+    }
+  }
+
+  flavor(): Promise<MysqlFlavor> {
+    if (!this.flavorPromise) {
+      const p = this.serverVersion().then(flavorOf);
+      // A failed probe (target down) is retried on the next call.
+      p.catch(() => {
+        if (this.flavorPromise === p) this.flavorPromise = undefined;
+      });
+      this.flavorPromise = p;
+    }
+    return this.flavorPromise;
   }
 
   async ping() {
@@ -36,14 +78,35 @@ export class MysqlAdapter implements TargetAdapter {
     return r!.v;
   }
 
-  async database(): Promise<never> { throw new Error('not implemented'); }
-  async tables(): Promise<never> { throw new Error('not implemented'); }
-  async indexes(): Promise<never> { throw new Error('not implemented'); }
-  async catalogTables(): Promise<never> { throw new Error('not implemented'); }
-  async countSessions(): Promise<never> { throw new Error('not implemented'); }
+  database(): Promise<DatabaseStat> {
+    return databaseSize(this);
+  }
+
+  tables(): Promise<TableStat[]> {
+    return listTables(this);
+  }
+
+  indexes(): Promise<{ indexes: IndexStat[]; note: string }> {
+    return listIndexes(this);
+  }
+
+  catalogTables(filter?: { names?: string[] }): Promise<CatalogTable[]> {
+    return catalogTables(this, filter);
+  }
+
+  countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts> {
+    return countSessions(this, spec, opts);
+  }
+
+  cleanupDriver(opts?: CleanupDriverOptions): CleanupDriver {
+    return new MysqlCleanupDriver(this.pool, this.name, this.databaseName, opts);
+  }
 
   async close() {
-    await this.pool.end();
+    // mysql2's end() rejects with the error of a connection that never opened
+    // (wrong password, server down). That error was already reported, as an
+    // AppError, by the query that hit it; closing must not replace it.
+    await this.pool.end().catch(() => {});
   }
 }
 
