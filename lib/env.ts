@@ -49,3 +49,8 @@ export function env(): Env {
 export function resetEnvCache() {
   cached = undefined;
 }
+
+/** The environment for a child process (the web server), with additions. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

@@ -1,0 +1,37 @@
+// Flag parsing for every command: node's parseArgs for the syntax, zod for the
+// values, and one-line errors that name the flag.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { AppError } from '@/lib/errors';
+
+export function parseFlags<S extends z.ZodType>(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  schema: S,
+  opts: { positionals?: boolean } = {},
+): { flags: z.infer<S>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: opts.positionals ?? false });
+  } catch (e) {
+    // parseArgs messages are already one line, e.g. "Unknown option '--foo'"
+    throw new AppError(String((e as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), 'input');
+  }
+  const result = schema.safeParse(parsed.values);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const flag = issue.path.length ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ` : '';
+    throw new AppError(`${flag}${issue.message}`, 'input');
+  }
+  return { flags: result.data, positionals: parsed.positionals };
+}
+
+/** --url / --target: exactly one. */
+export const targetFlags = {
+  url: { type: 'string' },
+  target: { type: 'string' },
+} as const;
+
+export const targetSelection = z
+  .object({ url: z.string().max(2000).optional(), target: z.string().max(64).optional() })
+  .refine((v) => Boolean(v.url) !== Boolean(v.target), { message: 'give exactly one of --url URL or --target NAME' });

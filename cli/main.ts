@@ -1,0 +1,44 @@
+// Dispatches `janitor <command>`. Each command lives in cli/commands and is a
+// thin door into lib/: parse and validate flags, call lib, print.
+import { fail } from './output';
+import { closeAllTargets } from '@/lib/targets/registry';
+import { closeStore } from '@/lib/store/client';
+
+const USAGE = `janitor — where the database space goes, and graceful session cleanup
+
+  janitor serve                                   start the dashboard (npm start)
+  janitor stats (--url URL | --target NAME) [--json] [--limit N]
+  janitor users add NAME --role viewer|operator   (password on stdin)
+  janitor users list
+
+Targets are configured as JANITOR_TARGET_<NAME>=postgresql://… or mysql://…`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+// Loaded on demand so `janitor stats` does not pay for the web server's imports.
+const commands: Record<string, () => Promise<Command>> = {
+  stats: async () => (await import('./commands/stats')).statsCommand,
+  users: async () => (await import('./commands/users')).usersCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
+};
+
+async function main() {
+  const [name, ...argv] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`janitor: unknown command "${name.slice(0, 40)}"\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const run = await load();
+  await run(argv);
+}
+
+main()
+  .then(async () => {
+    await Promise.allSettled([closeAllTargets(), closeStore()]);
+  })
+  .catch(fail);

@@ -1,0 +1,5 @@
+// Module resolution hook: `import 'server-only'` becomes an empty module in the CLI.
+export async function resolve(specifier, context, next) {
+  if (specifier === 'server-only') return { url: 'data:text/javascript,export{}', shortCircuit: true };
+  return next(specifier, context);
+}

@@ -1,0 +1,36 @@
+// Checks a username and password; every attempt is audit-logged, failures are
+// rate-limited. Returns a session token for the cookie, or a user-facing error.
+import 'server-only';
+import { store } from '../store/client';
+import { audit } from '../audit/record';
+import { signInSchema } from '../schemas/user';
+import { dummyPasswordHash, verifyPassword } from './password';
+import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from './rate-limit';
+import { createSession } from './sessions';
+
+export type SignInResult = { ok: true; token: string; expiresAt: Date } | { ok: false; error: string };
+
+export async function signIn(input: { username: unknown; password: unknown; address: string }): Promise<SignInResult> {
+  const parsed = signInSchema.safeParse({ username: input.username, password: input.password });
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
+  const { username, password } = parsed.data;
+
+  const wait = await signInBlockedFor(username, input.address);
+  if (wait > 0) {
+    await audit({ actor: username, action: 'sign-in', outcome: 'denied', detail: { reason: 'rate-limited', address: input.address } });
+    return { ok: false, error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).` };
+  }
+
+  const db = await store();
+  const user = await db.user.findUnique({ where: { username } });
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok) {
+    await recordSignInFailure(username, input.address);
+    await audit({ actor: username, action: 'sign-in', outcome: 'denied', detail: { reason: 'bad credentials', address: input.address } });
+    return { ok: false, error: 'Wrong username or password.' };
+  }
+  await clearSignInFailures(username);
+  const session = await createSession(user.id);
+  await audit({ actor: username, action: 'sign-in', outcome: 'ok', detail: { address: input.address } });
+  return { ok: true, ...session };
+}
