@@ -1,27 +1,42 @@
-// PostgreSQL implementation of TargetAdapter.
+// PostgreSQL implementation of TargetAdapter. Each stats concern lives in its
+// own module (tables.ts, indexes.ts, catalog-tables.ts, count-sessions.ts);
+// this class wires them to one pool.
+import 'server-only';
 import type pg from 'pg';
-import type { TargetAdapter } from '../adapter';
+import type { CatalogTable, ExpirySpec, SessionCounts, TargetAdapter } from '../adapter';
 import type { TargetConfig } from '../target-url';
-import { describeDbError } from '../describe-error';
+import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import { createPgPool } from './connect';
+import { createPgSession, type PgSession } from './pg-query';
+import { readDatabase } from './database';
+import { readTables } from './tables';
+import { readIndexes } from './indexes';
+import { readCatalogTables } from './catalog-tables';
+import { countPgSessions } from './count-sessions';
+import type { MeasureOptions } from './pgstattuple-bloat';
+
+export type PostgresAdapterOptions = {
+  /** how many indexes pgstatindex may measure, and for how long */
+  measure?: MeasureOptions;
+};
 
 export class PostgresAdapter implements TargetAdapter {
   readonly dialect = 'postgres' as const;
   readonly name: string;
   readonly pool: pg.Pool;
+  private readonly session: PgSession;
+  private readonly options: PostgresAdapterOptions;
 
-  constructor(config: TargetConfig) {
+  constructor(config: TargetConfig, options: PostgresAdapterOptions = {}) {
     this.name = config.name;
     this.pool = createPgPool(config.url);
+    this.session = createPgSession(this.pool, this.name);
+    this.options = options;
   }
 
   /** Runs one query, mapping driver errors to one-line AppErrors. */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    try {
-      return (await this.pool.query<R>(sql, params)).rows;
-    } catch (e) {
-      throw describeDbError(e, this.name);
-    }
+    return this.session.query<R>(sql, params);
   }
 
   async ping() {
@@ -33,17 +48,31 @@ export class PostgresAdapter implements TargetAdapter {
     return r!.v;
   }
 
-  async database(): Promise<never> { throw new Error('not implemented'); }
-  async tables(): Promise<never> { throw new Error('not implemented'); }
-  async indexes(): Promise<never> { throw new Error('not implemented'); }
-  async catalogTables(): Promise<never> { throw new Error('not implemented'); }
-  async countSessions(): Promise<never> { throw new Error('not implemented'); }
+  database(): Promise<DatabaseStat> {
+    return readDatabase(this.session.query);
+  }
+
+  tables(): Promise<TableStat[]> {
+    return readTables(this.session);
+  }
+
+  indexes(): Promise<{ indexes: IndexStat[]; note: string }> {
+    return readIndexes(this.session, { measure: this.options.measure });
+  }
+
+  catalogTables(filter?: { names?: string[] }): Promise<CatalogTable[]> {
+    return readCatalogTables(this.session.query, filter);
+  }
+
+  countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts> {
+    return countPgSessions(this.session, this.name, spec, opts);
+  }
 
   async close() {
     await this.pool.end();
   }
 }
 
-export function createPostgresAdapter(config: TargetConfig): PostgresAdapter {
-  return new PostgresAdapter(config);
+export function createPostgresAdapter(config: TargetConfig, options: PostgresAdapterOptions = {}): PostgresAdapter {
+  return new PostgresAdapter(config, options);
 }
