@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
 const alias = {
-  '@': path.resolve(__dirname),
+  '@': import.meta.dirname,
   // lib/ modules guard against client bundles with `server-only`; tests are server code.
-  'server-only': path.resolve(__dirname, 'tests/helpers/empty-module.ts'),
+  'server-only': path.join(import.meta.dirname, 'tests/helpers/empty-module.ts'),
 };
 
 export default defineConfig({

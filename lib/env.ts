@@ -24,7 +24,7 @@ export type Env = z.infer<typeof baseSchema> & { targets: TargetConfig[] };
 
 let cached: Env | undefined;
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = baseSchema.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
