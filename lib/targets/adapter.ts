@@ -2,6 +2,7 @@
 // Callers never branch on dialect; they call an adapter.
 import type { Dialect } from './target-url';
 import type { DatabaseStat, ExpiryType, IndexStat, SessionTableStat, TableStat } from '../stats/types';
+import type { CleanupDriver, CleanupDriverOptions } from '../cleanup/driver';
 
 export type ColumnInfo = {
   name: string;
@@ -44,6 +45,8 @@ export interface StatsAdapter {
 
 export interface TargetAdapter extends StatsAdapter {
   readonly name: string;
+  /** A driver for one cleanup run: a dedicated connection, the table lock, batched deletes. Close it when the run ends. */
+  cleanupDriver(opts?: CleanupDriverOptions): CleanupDriver;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,8 @@ import type { CatalogTable, ExpirySpec, SessionCounts, TargetAdapter } from '../
 import type { TargetConfig } from '../target-url';
 import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import { createPgPool } from './connect';
+import { PgCleanupDriver } from './cleanup-driver';
+import type { CleanupDriver, CleanupDriverOptions } from '../../cleanup/driver';
 import { createPgSession, type PgSession } from './pg-query';
 import { readDatabase } from './database';
 import { readTables } from './tables';
@@ -66,6 +68,10 @@ export class PostgresAdapter implements TargetAdapter {
 
   countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts> {
     return countPgSessions(this.session, this.name, spec, opts);
+  }
+
+  cleanupDriver(opts?: CleanupDriverOptions): CleanupDriver {
+    return new PgCleanupDriver(this.pool, this.name, opts);
   }
 
   async close() {

@@ -1,0 +1,174 @@
+// What the cleanup engine needs from a target database. One driver serves one
+// run: it owns a dedicated connection (the advisory lock lives on it, and its
+// session carries the statement / lock timeouts), so create one per run and
+// close it when the run ends. Dialect differences live behind this interface;
+// the engine and the planner never branch on dialect.
+import type { Dialect } from '../targets/target-url';
+import type { ExpirySpec } from '../targets/adapter';
+import type { ExpiryType } from '../stats/types';
+
+/**
+ * - heap-walk: PostgreSQL 14+, walks the heap in TID ranges (`ctid >= '(p,0)'
+ *   AND ctid < '(p+k,0)'`); reads every page once, needs no index.
+ * - pk-range: MySQL/MariaDB, walks the clustered primary key in ranges
+ *   (pt-archiver style); reads every row once, needs no index.
+ * - keyset: follows the expiry index from the oldest expired row onwards;
+ *   reads only expired rows, so it wins when they are a small fraction.
+ */
+export type StrategyName = 'heap-walk' | 'pk-range' | 'keyset';
+
+/** The bound the expiry column is compared with (`col < bound`); see expiryBound(). */
+export type ExpiryBoundValue = Date | number;
+
+/** One primary-key value in a cursor: JSON-safe (binary keys travel as base64). */
+export type KeyValue = string | number | { base64: string };
+
+export type HeapWalkCursor = {
+  strategy: 'heap-walk';
+  /** first heap page of the next range */
+  page: number;
+  /** walk ends before this page; extended if the table grew meanwhile */
+  endPage: number;
+  /** running estimate of expired rows per page, sizes the next range */
+  expiredPerPage: number;
+  pass: number;
+};
+
+export type PkRangeCursor = {
+  strategy: 'pk-range';
+  /** the next range starts after this key; null: from the beginning */
+  after: KeyValue[] | null;
+  /** running estimate of expired rows per key, sizes the next range */
+  expiredPerKey: number;
+  /** keys behind the cursor, for progress */
+  walkedKeys: number;
+  pass: number;
+};
+
+export type KeysetCursor = {
+  strategy: 'keyset';
+  /** the last (expiry, row) the walk passed; null: from the oldest expired row */
+  after: { expiry: string | number; row: string | KeyValue[] } | null;
+  pass: number;
+};
+
+/** Where a run is; persisted after every batch (Batch.cursor, Run.cursor) so a run can resume. */
+export type CleanupCursor = HeapWalkCursor | PkRangeCursor | KeysetCursor;
+
+/** A session table as the catalog describes it, validated for cleanup. Plain data. */
+export type TableFacts = {
+  dialect: Dialect;
+  schema: string;
+  table: string;
+  expiryColumn: string;
+  expiryType: ExpiryType;
+  /** catalog type of the expiry column, e.g. "timestamp with time zone", "int" */
+  expiryDataType: string;
+  ttlSeconds: number | null;
+  /** primary key columns in key order; [] when the table has none */
+  primaryKey: string[];
+  /** an index whose first column is the expiry column, or null */
+  expiryIndex: string | null;
+  /** planner statistics: may be stale; -1 when never gathered */
+  rowEstimate: number;
+  tableBytes: number;
+  /** PostgreSQL heap pages at inspection; 0 on MySQL */
+  pages: number;
+  /** e.g. "PostgreSQL 15.20", "MariaDB 10.11.19", "MySQL 8.0.36" */
+  server: string;
+  /** 150020 for PostgreSQL 15.20, 101119 for MariaDB 10.11.19, 80036 for MySQL 8.0.36 */
+  versionNum: number;
+  /** strategies that can run on this table, and why the others cannot */
+  strategies: StrategyName[];
+  unsupported: Partial<Record<StrategyName, string>>;
+};
+
+export type ExpiredEstimate = {
+  expired: number;
+  total: number;
+  /** expired / total, 0 when the table is empty */
+  fraction: number;
+  /** exact count, or an estimate from a sample / the optimizer */
+  method: 'exact' | 'sample' | 'optimizer';
+};
+
+export type DeleteBatchRequest = {
+  table: TableFacts;
+  cursor: CleanupCursor;
+  /** rows this batch should delete, about; range strategies turn it into a range */
+  size: number;
+  bound: ExpiryBoundValue;
+  /** run the batch and roll it back: a timed sample that deletes nothing */
+  rollback?: boolean;
+};
+
+export type DeleteBatchResult = {
+  deleted: number;
+  /** pages (heap-walk), keys (pk-range) or rows (keyset) this batch covered */
+  scanned: number;
+  nextCursor: CleanupCursor;
+  /** the walk has passed the end of the table (or the last expired row) */
+  done: boolean;
+  /** share of the walk behind the cursor, 0..1, when the strategy knows it */
+  walked: number | null;
+};
+
+export type ExplainResult = {
+  /** the statements one batch runs, with placeholders */
+  sql: string[];
+  /** the values bound to them, for display */
+  params: unknown[][];
+  /** the server's plan for the DELETE, as text */
+  plan: string;
+};
+
+export type LockResult = {
+  acquired: boolean;
+  /** who holds it when not acquired, e.g. "pid 4242 (janitor cleanup) since 2025-01-01T10:00:00Z" */
+  holder: string | null;
+};
+
+export type ThrottleSignals = {
+  /** worst replica lag in seconds; null when there are no replicas to ask */
+  replicaLagSeconds: number | null;
+  /** other sessions running a statement right now (pg_stat_activity active / Threads_running) */
+  activeConnections: number;
+};
+
+export type StartCursorOptions = {
+  /** expired fraction from the estimate; seeds the range size */
+  fraction: number;
+  pass?: number;
+};
+
+export interface CleanupDriver {
+  readonly dialect: Dialect;
+  /** Checks the spec against the catalog: table, column and its type, keys, indexes. Throws AppError('input' | 'not-found'). */
+  inspect(spec: ExpirySpec): Promise<TableFacts>;
+  /** Expired rows: an exact count when the table is small, otherwise a cheap sample. */
+  estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts?: { exactMaxRows?: number }): Promise<ExpiredEstimate>;
+  /** Exact count of expired rows (may scan; read-only, long statement timeout). */
+  countExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number>;
+  /** Cursor for the beginning of a walk with this strategy. */
+  startCursor(table: TableFacts, strategy: StrategyName, opts: StartCursorOptions): Promise<CleanupCursor>;
+  /** One batch: one short autocommitted DELETE that keeps the expiry predicate. */
+  deleteBatch(req: DeleteBatchRequest): Promise<DeleteBatchResult>;
+  /** The statements the next batch would run and the server's plan for them; deletes nothing. */
+  explain(req: Omit<DeleteBatchRequest, 'rollback'>): Promise<ExplainResult>;
+  /** Non-blocking advisory lock for this table on the driver's connection (one run per table). */
+  tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult>;
+  unlock(): Promise<void>;
+  throttleSignals(): Promise<ThrottleSignals>;
+  /** Releases the lock and the dedicated connection. */
+  close(): Promise<void>;
+}
+
+/** Options for adapter.cleanupDriver(). */
+export type CleanupDriverOptions = {
+  /** statement timeout for each batch, ms (default 30 s) */
+  statementTimeoutMs?: number;
+  /** how long a batch waits for a row / table lock, ms (default 5 s) */
+  lockTimeoutMs?: number;
+  /** MySQL: replicas to ask for lag (SHOW REPLICA STATUS); PostgreSQL reads pg_stat_replication on the primary */
+  replicaUrls?: string[];
+};

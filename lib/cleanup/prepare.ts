@@ -1,0 +1,76 @@
+// Everything a run needs before its first batch, shared by the runner, the
+// CLI and the start form's preview: the spec checked against the catalog, the
+// cutoff turned into the bound every DELETE compares with, the expired count
+// (exact when cheap), and the strategy with its reason. Nothing is deleted.
+import { expiryBound } from '../sessions/expiry';
+import type { ExpirySpec } from '../targets/adapter';
+import type { CleanupParams } from '../schemas/cleanup-params';
+import type { CleanupDriver, ExpiredEstimate, ExpiryBoundValue, TableFacts } from './driver';
+import { planCleanup, type CleanupPlan } from './planner';
+
+export type PreparedCleanup = {
+  table: TableFacts;
+  /** the moment the run's cutoff was fixed */
+  cutoff: Date;
+  bound: ExpiryBoundValue;
+  estimate: ExpiredEstimate;
+  plan: CleanupPlan;
+};
+
+export async function prepareCleanup(opts: {
+  driver: CleanupDriver;
+  spec: ExpirySpec;
+  /** fixed once per run; a resumed run passes its stored cutoff */
+  cutoff: Date;
+  params: Pick<CleanupParams, 'strategy'>;
+  /** tables up to this many rows get an exact count (default 1M) */
+  exactMaxRows?: number;
+}): Promise<PreparedCleanup> {
+  const table = await opts.driver.inspect(opts.spec);
+  const bound = expiryBound(opts.spec, opts.cutoff);
+  const estimate = await opts.driver.estimateExpired(table, bound, { exactMaxRows: opts.exactMaxRows });
+  const plan = planCleanup({ table, estimate, requested: opts.params.strategy });
+  return { table, cutoff: opts.cutoff, bound, estimate, plan };
+}
+
+export type CleanupPreview = PreparedCleanup & {
+  /** one batch run and rolled back, timed; null when sampling was skipped or nothing is expired */
+  sampleMs: number | null;
+  sampleDeleted: number | null;
+  /** batches × (sample time + sleep), seconds; null without a sample */
+  estimatedSeconds: number | null;
+};
+
+/**
+ * The start form's preview: prepare, then time one real batch inside a
+ * transaction that is rolled back (it deletes nothing, but briefly locks the
+ * expired rows of one batch, like a batch of the run would).
+ */
+export async function previewCleanup(opts: {
+  driver: CleanupDriver;
+  spec: ExpirySpec;
+  cutoff: Date;
+  params: Pick<CleanupParams, 'strategy' | 'deleteCount' | 'sleepSeconds'>;
+  sample?: boolean;
+  exactMaxRows?: number;
+  now?: () => number;
+}): Promise<CleanupPreview> {
+  const prepared = await prepareCleanup(opts);
+  const { table, bound, estimate, plan } = prepared;
+  if (opts.sample === false || estimate.expired === 0) {
+    return { ...prepared, sampleMs: null, sampleDeleted: null, estimatedSeconds: estimate.expired === 0 ? 0 : null };
+  }
+  const now = opts.now ?? (() => performance.now());
+  const cursor = await opts.driver.startCursor(table, plan.strategy, { fraction: estimate.fraction });
+  const t0 = now();
+  const r = await opts.driver.deleteBatch({ table, cursor, size: opts.params.deleteCount, bound, rollback: true });
+  const sampleMs = now() - t0;
+  // Batches aim at deleteCount rows each; the sample times one of them.
+  const batches = Math.ceil(estimate.expired / opts.params.deleteCount);
+  return {
+    ...prepared,
+    sampleMs,
+    sampleDeleted: r.deleted,
+    estimatedSeconds: batches * (sampleMs / 1000 + opts.params.sleepSeconds),
+  };
+}

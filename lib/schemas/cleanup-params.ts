@@ -1,0 +1,132 @@
+// The knobs of a cleanup run, validated in one place for the web form, the
+// server action, the CLI and the runner. Inputs may be strings (form fields,
+// command-line flags): numbers are coerced, and an empty field means "no
+// limit" for the optional limits.
+import { z } from 'zod';
+
+/**
+ * Defaults for a run started without touching anything. Batches of 5,000 rows
+ * each take a few milliseconds to a few tens of milliseconds (findings.md), and
+ * the pause between them keeps the cleanup's share of the server small, so a
+ * live site's p99 latency stays within 2x of idle (bench/cleanup-impact.ts).
+ * An operator wanting raw speed sets the sleep to 0.
+ */
+export const CLEANUP_DEFAULTS = {
+  deleteCount: 5_000,
+  sleepSeconds: 0.1,
+  iterationCount: null,
+  maxRuntimeSeconds: null,
+  dryRun: false,
+  targetBatchMs: null,
+  maxReplicaLagSeconds: null,
+  maxActiveConnections: null,
+  retryForSeconds: 300,
+  strategy: 'auto',
+} as const;
+
+export const CLEANUP_LIMITS = {
+  deleteCount: 100_000,
+  sleepSeconds: 3_600,
+  iterationCount: 1_000_000_000,
+  maxRuntimeSeconds: 30 * 24 * 3600,
+  targetBatchMs: 60_000,
+  maxReplicaLagSeconds: 86_400,
+  maxActiveConnections: 100_000,
+  retryForSeconds: 86_400,
+} as const;
+
+/** '' / null / undefined: not set. */
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+function count(what: string, min: number, max: number) {
+  return z.coerce
+    .number({ error: `${what} must be a number` })
+    .refine(Number.isFinite, `${what} must be a number`)
+    .refine(Number.isInteger, `${what} must be a whole number`)
+    .refine((n) => n >= min, `${what} must be at least ${min}`)
+    .refine((n) => n <= max, `${what} must be at most ${max.toLocaleString('en-US')}`);
+}
+
+function seconds(what: string, min: number, max: number, exclusiveMin = false) {
+  return z.coerce
+    .number({ error: `${what} must be a number` })
+    .refine(Number.isFinite, `${what} must be a number`)
+    .refine((n) => (exclusiveMin ? n > min : n >= min), `${what} must be ${exclusiveMin ? 'more than' : 'at least'} ${min}`)
+    .refine((n) => n <= max, `${what} must be at most ${max.toLocaleString('en-US')}`);
+}
+
+/** A limit that may be switched off: blank means none. */
+function limit<T extends z.ZodType>(schema: T) {
+  return z.preprocess(blankToUndefined, schema.nullable().optional()).transform((v) => (v === undefined ? null : v));
+}
+
+const flag = z.preprocess(
+  (v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v),
+  z.boolean({ error: 'must be true or false' }),
+);
+
+export const STRATEGY_CHOICES = ['auto', 'heap-walk', 'pk-range', 'keyset'] as const;
+
+/** Each knob without its default: the run's parameters and mid-run changes share them. */
+const fields = {
+  /** rows per batch (about, for range walks) */
+  deleteCount: count('Delete count', 1, CLEANUP_LIMITS.deleteCount),
+  /** pause between batches; fractions allowed */
+  sleepSeconds: seconds('Sleep seconds', 0, CLEANUP_LIMITS.sleepSeconds),
+  /** most batches this run may take; none: until done */
+  iterationCount: limit(count('Iteration count', 1, CLEANUP_LIMITS.iterationCount)),
+  maxRuntimeSeconds: limit(seconds('Max runtime', 0, CLEANUP_LIMITS.maxRuntimeSeconds, true)),
+  dryRun: flag,
+  /** adaptive batch size: resize batches so each takes about this long */
+  targetBatchMs: limit(seconds('Target batch time (ms)', 10, CLEANUP_LIMITS.targetBatchMs)),
+  /** pause while a replica lags more than this */
+  maxReplicaLagSeconds: limit(seconds('Max replica lag', 0, CLEANUP_LIMITS.maxReplicaLagSeconds)),
+  /** pause while more sessions than this run a statement */
+  maxActiveConnections: limit(count('Max active connections', 1, CLEANUP_LIMITS.maxActiveConnections)),
+  /** how long transient errors (connection lost, deadlock, lock timeout) are retried before the run fails */
+  retryForSeconds: seconds('Retry for', 0, CLEANUP_LIMITS.retryForSeconds),
+  strategy: z.enum(STRATEGY_CHOICES, { error: `Strategy must be one of ${STRATEGY_CHOICES.join(', ')}` }),
+};
+
+export const cleanupParamsSchema = z.object({
+  deleteCount: z.preprocess(blankToUndefined, fields.deleteCount.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.deleteCount),
+  sleepSeconds: z.preprocess(blankToUndefined, fields.sleepSeconds.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.sleepSeconds),
+  iterationCount: fields.iterationCount,
+  maxRuntimeSeconds: fields.maxRuntimeSeconds,
+  dryRun: z.preprocess(blankToUndefined, fields.dryRun.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.dryRun),
+  targetBatchMs: fields.targetBatchMs,
+  maxReplicaLagSeconds: fields.maxReplicaLagSeconds,
+  maxActiveConnections: fields.maxActiveConnections,
+  retryForSeconds: z.preprocess(blankToUndefined, fields.retryForSeconds.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.retryForSeconds),
+  strategy: z.preprocess(blankToUndefined, fields.strategy.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.strategy),
+});
+
+export type CleanupParams = z.output<typeof cleanupParamsSchema>;
+export type CleanupParamsInput = z.input<typeof cleanupParamsSchema>;
+
+/**
+ * What an operator may change while a run goes. Only the keys present change;
+ * a blank limit switches it off.
+ */
+export const cleanupKnobsSchema = z
+  .object({
+    deleteCount: fields.deleteCount.optional(),
+    sleepSeconds: fields.sleepSeconds.optional(),
+    iterationCount: fields.iterationCount.optional(),
+    maxRuntimeSeconds: fields.maxRuntimeSeconds.optional(),
+    targetBatchMs: fields.targetBatchMs.optional(),
+    maxReplicaLagSeconds: fields.maxReplicaLagSeconds.optional(),
+    maxActiveConnections: fields.maxActiveConnections.optional(),
+  })
+  .strict();
+
+export type CleanupKnobs = z.output<typeof cleanupKnobsSchema>;
+
+/** The parameters after a knob change (keys absent from `knobs` keep their value). */
+export function applyKnobs(params: CleanupParams, knobs: CleanupKnobs): CleanupParams {
+  const next = { ...params };
+  for (const [k, v] of Object.entries(knobs) as Array<[keyof CleanupKnobs, unknown]>) {
+    if (v !== undefined) (next as Record<string, unknown>)[k] = v;
+  }
+  return next;
+}

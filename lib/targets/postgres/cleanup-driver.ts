@@ -1,0 +1,308 @@
+// PostgreSQL side of the cleanup engine. Batches run on one dedicated
+// connection: its session carries the statement and lock timeouts and the
+// advisory lock that makes a run exclusive per table. Each DELETE is its own
+// autocommitted statement, so no batch holds row locks longer than itself.
+import 'server-only';
+import type pg from 'pg';
+import type {
+  CleanupCursor,
+  CleanupDriver,
+  CleanupDriverOptions,
+  DeleteBatchRequest,
+  DeleteBatchResult,
+  ExpiredEstimate,
+  ExpiryBoundValue,
+  ExplainResult,
+  HeapWalkCursor,
+  KeysetCursor,
+  LockResult,
+  StartCursorOptions,
+  StrategyName,
+  TableFacts,
+  ThrottleSignals,
+} from '../../cleanup/driver';
+import type { ExpirySpec } from '../adapter';
+import { AppError } from '../../errors';
+import { describeDbError } from '../describe-error';
+import { nextDensity, rangeLength } from '../../cleanup/range-size';
+import { pgLockKey } from '../../cleanup/lock-name';
+import { inspectPgTable, rowsPerPage } from './cleanup-inspect';
+import {
+  countExpiredSql,
+  countRowsSql,
+  heapPagesSql,
+  heapWalkDelete,
+  keysetDelete,
+  sampleExpiredSql,
+  type PgStatement,
+} from './cleanup-sql';
+
+/** Counts and samples are reads that may scan a big table: allowed longer than a batch. */
+const READ_TIMEOUT_MS = 10 * 60_000;
+/** Pages a sample reads to estimate the expired share of a big table. */
+const SAMPLE_PAGES = 2_000;
+const DEFAULT_EXACT_MAX_ROWS = 1_000_000;
+
+/** Server errors carry a SQLSTATE; anything else (socket errors) or class 08 / 57P means the session is gone. */
+function sessionLost(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P');
+}
+
+export class PgCleanupDriver implements CleanupDriver {
+  readonly dialect = 'postgres' as const;
+  private client: pg.PoolClient | null = null;
+  private broken = false;
+  private lockKey: string | null = null;
+  private readonly statementTimeoutMs: number;
+  private readonly lockTimeoutMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly target: string,
+    opts: CleanupDriverOptions = {},
+  ) {
+    this.statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
+    this.lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
+  }
+
+  /** The dedicated session; reconnects after a lost connection and takes the lock back if this run held it. */
+  private async session(): Promise<pg.PoolClient> {
+    if (this.client && !this.broken) return this.client;
+    if (this.client) {
+      this.client.release(true);
+      this.client = null;
+    }
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (e) {
+      throw describeDbError(e, this.target);
+    }
+    this.broken = false;
+    c.on('error', () => {
+      this.broken = true;
+    });
+    try {
+      // Session-level settings: this connection serves only this run and is
+      // destroyed (not returned to the pool) when the run ends.
+      await c.query(
+        "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false), set_config('application_name', 'janitor cleanup', false)",
+        [`${this.statementTimeoutMs}ms`, `${this.lockTimeoutMs}ms`],
+      );
+      if (this.lockKey) {
+        const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockKey]);
+        if (!rows[0]?.ok) {
+          this.lockKey = null;
+          throw new AppError('the connection was lost and another cleanup of this table took over its lock', 'conflict');
+        }
+      }
+    } catch (e) {
+      c.release(true);
+      throw describeDbError(e, this.target);
+    }
+    this.client = c;
+    return c;
+  }
+
+  private async exec<R extends pg.QueryResultRow>(stmt: PgStatement): Promise<pg.QueryResult<R>> {
+    const c = await this.session();
+    try {
+      return await c.query<R>(stmt.sql, stmt.params);
+    } catch (e) {
+      if (sessionLost(e)) this.broken = true;
+      throw describeDbError(e, this.target);
+    }
+  }
+
+  private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.exec<R>({ sql, params })).rows;
+  }
+
+  /** A statement in its own transaction: read-only with a longer timeout, or rolled back (a timed sample). */
+  private async inTransaction<R extends pg.QueryResultRow>(
+    stmt: PgStatement,
+    mode: { readOnly: true; timeoutMs: number } | { rollback: true },
+  ): Promise<pg.QueryResult<R>> {
+    await this.exec({ sql: 'readOnly' in mode ? 'BEGIN READ ONLY' : 'BEGIN', params: [] });
+    try {
+      if ('readOnly' in mode) {
+        await this.exec({ sql: "SELECT set_config('statement_timeout', $1, true)", params: [`${mode.timeoutMs}ms`] });
+      }
+      const r = await this.exec<R>(stmt);
+      await this.exec({ sql: 'readOnly' in mode ? 'COMMIT' : 'ROLLBACK', params: [] });
+      return r;
+    } catch (e) {
+      if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  inspect(spec: ExpirySpec): Promise<TableFacts> {
+    return inspectPgTable((sql, params) => this.rows(sql, params), spec);
+  }
+
+  async estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts: { exactMaxRows?: number } = {}): Promise<ExpiredEstimate> {
+    const exactMax = opts.exactMaxRows ?? DEFAULT_EXACT_MAX_ROWS;
+    const small = table.rowEstimate >= 0 ? table.rowEstimate <= exactMax : table.tableBytes <= 256 * 1024 * 1024;
+    if (small) {
+      const { rows } = await this.inTransaction<{ n: number; expired: number }>(countRowsSql(table, bound), {
+        readOnly: true,
+        timeoutMs: READ_TIMEOUT_MS,
+      });
+      const { n, expired } = rows[0]!;
+      return { expired, total: n, fraction: n > 0 ? expired / n : 0, method: 'exact' };
+    }
+    const pages = await this.heapPages(table);
+    const percent = Math.min(100, Math.max(0.0001, (100 * SAMPLE_PAGES) / Math.max(pages, 1)));
+    const { rows } = await this.inTransaction<{ n: number; expired: number }>(sampleExpiredSql(table, bound, percent), {
+      readOnly: true,
+      timeoutMs: READ_TIMEOUT_MS,
+    });
+    const { n, expired } = rows[0]!;
+    const fraction = n > 0 ? expired / n : 0;
+    const total = table.rowEstimate > 0 ? table.rowEstimate : Math.round((n * 100) / percent);
+    return { expired: Math.round(fraction * total), total, fraction, method: 'sample' };
+  }
+
+  async countExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number> {
+    const { rows } = await this.inTransaction<{ n: number }>(countExpiredSql(table, bound), { readOnly: true, timeoutMs: READ_TIMEOUT_MS });
+    return rows[0]!.n;
+  }
+
+  private async heapPages(table: TableFacts): Promise<number> {
+    const stmt = heapPagesSql(table);
+    const [r] = await this.rows<{ pages: number }>(stmt.sql, stmt.params);
+    return r!.pages;
+  }
+
+  async startCursor(table: TableFacts, strategy: StrategyName, opts: StartCursorOptions): Promise<CleanupCursor> {
+    const pass = opts.pass ?? 1;
+    if (!table.strategies.includes(strategy)) {
+      throw new AppError(`strategy ${strategy} cannot run on ${table.schema}.${table.table}: ${table.unsupported[strategy] ?? 'not supported'}`, 'input');
+    }
+    if (strategy === 'keyset') return { strategy, after: null, pass };
+    return {
+      strategy: 'heap-walk',
+      page: 0,
+      // The walk covers the heap as it is now and extends itself if the table grows meanwhile.
+      endPage: await this.heapPages(table),
+      expiredPerPage: Math.max(0.01, rowsPerPage(table) * opts.fraction),
+      pass,
+    };
+  }
+
+  private heapRange(req: Omit<DeleteBatchRequest, 'rollback'> & { cursor: HeapWalkCursor }): { from: number; to: number } {
+    const from = req.cursor.page;
+    const k = rangeLength(req.size, req.cursor.expiredPerPage, rowsPerPage(req.table));
+    return { from, to: Math.max(from + 1, Math.min(from + k, req.cursor.endPage)) };
+  }
+
+  async deleteBatch(req: DeleteBatchRequest): Promise<DeleteBatchResult> {
+    const { cursor } = req;
+    if (cursor.strategy === 'heap-walk') return this.heapWalkBatch({ ...req, cursor });
+    if (cursor.strategy === 'keyset') return this.keysetBatch({ ...req, cursor });
+    throw new AppError(`strategy ${cursor.strategy} does not exist on PostgreSQL`, 'input');
+  }
+
+  private async heapWalkBatch(req: DeleteBatchRequest & { cursor: HeapWalkCursor }): Promise<DeleteBatchResult> {
+    let cursor = req.cursor;
+    if (cursor.page >= cursor.endPage) {
+      const pages = await this.heapPages(req.table);
+      if (pages <= cursor.endPage) return { deleted: 0, scanned: 0, nextCursor: cursor, done: true, walked: 1 };
+      cursor = { ...cursor, endPage: pages };
+    }
+    const { from, to } = this.heapRange({ ...req, cursor });
+    const stmt = heapWalkDelete(req.table, from, to, req.bound);
+    const r = req.rollback ? await this.inTransaction(stmt, { rollback: true }) : await this.exec(stmt);
+    const deleted = r.rowCount ?? 0;
+    const next: HeapWalkCursor = { ...cursor, page: to, expiredPerPage: nextDensity(cursor.expiredPerPage, deleted, to - from) };
+    let done = false;
+    if (to >= next.endPage) {
+      // Rows inserted while the walk went may have extended the heap: walk those pages too.
+      const pages = await this.heapPages(req.table);
+      if (pages > next.endPage) next.endPage = pages;
+      else done = true;
+    }
+    return { deleted, scanned: to - from, nextCursor: next, done, walked: Math.min(1, next.page / Math.max(1, next.endPage)) };
+  }
+
+  private async keysetBatch(req: DeleteBatchRequest & { cursor: KeysetCursor }): Promise<DeleteBatchResult> {
+    const stmt = keysetDelete(req.table, req.cursor.after, req.size, req.bound);
+    type Row = { deleted: number; seen: number; last_expiry: string | null; last_tid: string | null };
+    const r = req.rollback ? await this.inTransaction<Row>(stmt, { rollback: true }) : await this.exec<Row>(stmt);
+    const { deleted, seen, last_expiry, last_tid } = r.rows[0]!;
+    const after = seen > 0 && last_expiry !== null && last_tid !== null ? { expiry: last_expiry, row: last_tid } : req.cursor.after;
+    return { deleted, scanned: seen, nextCursor: { ...req.cursor, after }, done: seen < req.size, walked: null };
+  }
+
+  async explain(req: Omit<DeleteBatchRequest, 'rollback'>): Promise<ExplainResult> {
+    const { cursor } = req;
+    let stmt: PgStatement;
+    if (cursor.strategy === 'heap-walk') {
+      const { from, to } = this.heapRange({ ...req, cursor });
+      stmt = heapWalkDelete(req.table, from, to, req.bound);
+    } else if (cursor.strategy === 'keyset') {
+      stmt = keysetDelete(req.table, cursor.after, req.size, req.bound);
+    } else {
+      throw new AppError(`strategy ${cursor.strategy} does not exist on PostgreSQL`, 'input');
+    }
+    // EXPLAIN without ANALYZE plans the DELETE and runs nothing.
+    const rows = await this.rows<{ 'QUERY PLAN': string }>(`EXPLAIN ${stmt.sql}`, stmt.params);
+    return { sql: [stmt.sql], params: [stmt.params], plan: rows.map((r) => r['QUERY PLAN']).join('\n') };
+  }
+
+  async tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult> {
+    const key = pgLockKey(table.schema, table.table);
+    if (this.lockKey === key) return { acquired: true, holder: null };
+    if (this.lockKey) throw new AppError('this cleanup driver already holds the lock of another table', 'internal');
+    const [r] = await this.rows<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+    if (r?.ok) {
+      this.lockKey = key;
+      return { acquired: true, holder: null };
+    }
+    const [h] = await this.rows<{ pid: number; app: string | null; since: Date | null; client: string | null }>(
+      `SELECT a.pid, a.application_name AS app, a.backend_start AS since, host(a.client_addr) AS client
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid = (($1::bigint >> 32) & 4294967295)::oid
+          AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1
+        LIMIT 1`,
+      [key],
+    );
+    const holder = h
+      ? `pid ${h.pid}${h.app ? ` (${h.app})` : ''}${h.client ? ` from ${h.client}` : ''}${h.since ? ` since ${h.since.toISOString()}` : ''}`
+      : null;
+    return { acquired: false, holder };
+  }
+
+  async unlock(): Promise<void> {
+    if (!this.lockKey) return;
+    const key = this.lockKey;
+    this.lockKey = null;
+    if (this.client && !this.broken) await this.rows('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  }
+
+  async throttleSignals(): Promise<ThrottleSignals> {
+    // replay/flush/write lag are NULL while a replica has nothing to replay: that counts as no lag.
+    const [r] = await this.rows<{ replicas: number; lag: number | null; active: number }>(
+      `SELECT (SELECT count(*) FROM pg_stat_replication)::int AS replicas,
+              (SELECT max(EXTRACT(EPOCH FROM GREATEST(write_lag, flush_lag, replay_lag))) FROM pg_stat_replication)::float8 AS lag,
+              (SELECT count(*) FROM pg_stat_activity
+                WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid())::int AS active`,
+    );
+    return { replicaLagSeconds: r!.replicas > 0 ? (r!.lag ?? 0) : null, activeConnections: r!.active };
+  }
+
+  async close(): Promise<void> {
+    // Release the lock before dropping the connection: the server notices a
+    // dropped connection a moment later, and a next run may already be asking.
+    await this.unlock().catch(() => undefined);
+    const c = this.client;
+    this.client = null;
+    // Destroying the session ends it on the server, which also releases its advisory lock.
+    if (c) c.release(true);
+  }
+}

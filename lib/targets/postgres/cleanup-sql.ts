@@ -1,0 +1,100 @@
+// The statements of a PostgreSQL cleanup, as text plus bound values.
+// Identifiers pass through quoteIdent; every value is a $n parameter. Every
+// DELETE repeats the expiry predicate, so a row refreshed by the application
+// after the batch was planned is re-checked by PostgreSQL and kept.
+import type { ExpiryBoundValue, KeysetCursor, TableFacts } from '../../cleanup/driver';
+import { quoteIdent, quoteQualified } from '../quote-identifier';
+
+export type PgStatement = { sql: string; params: unknown[] };
+
+type Names = Pick<TableFacts, 'schema' | 'table' | 'expiryColumn'>;
+
+function names(t: Names) {
+  return { rel: quoteQualified('postgres', t.schema, t.table), col: quoteIdent('postgres', t.expiryColumn) };
+}
+
+/**
+ * Dates travel as UTC ISO text. A `timestamp without time zone` column reads
+ * the text's wall clock and ignores the zone, i.e. naive values are UTC, as
+ * Rails and Django (USE_TZ) write them; `timestamptz` honours the zone.
+ */
+export function pgBound(bound: ExpiryBoundValue): string | number {
+  return bound instanceof Date ? bound.toISOString() : bound;
+}
+
+export function tid(page: number): string {
+  return `(${page},0)`;
+}
+
+/** One range of heap pages [fromPage, toPage): a TID Range Scan (PostgreSQL 14+), no index needed. */
+export function heapWalkDelete(t: Names, fromPage: number, toPage: number, bound: ExpiryBoundValue): PgStatement {
+  const { rel, col } = names(t);
+  return {
+    sql: `DELETE FROM ${rel} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${col} < $3`,
+    params: [tid(fromPage), tid(toPage), pgBound(bound)],
+  };
+}
+
+/**
+ * The next `size` expired rows in (expiry, ctid) order along the expiry index,
+ * deleted by ctid. Starting at the last expiry value seen (`col >= $3` is an
+ * index condition) skips the dead entries earlier batches left in the index, so
+ * batches stay flat instead of rescanning them (findings.md). Since
+ * PostgreSQL 12 a btree orders equal keys by heap TID, so the incremental sort
+ * on ctid is cheap. Returns the count deleted, the count selected and the last
+ * (expiry, ctid) for the cursor; only one row comes back to the app.
+ */
+export function keysetDelete(t: Names, after: KeysetCursor['after'], size: number, bound: ExpiryBoundValue): PgStatement {
+  const { rel, col } = names(t);
+  const params: unknown[] = [pgBound(bound), size];
+  let resume = '';
+  if (after) {
+    params.push(String(after.expiry), String(after.row));
+    resume = ` AND ${col} >= $3 AND (${col} > $3 OR ctid > $4::tid)`;
+  }
+  const sql = [
+    'WITH batch AS MATERIALIZED (',
+    `  SELECT ctid AS row_tid, ${col} AS expiry FROM ${rel}`,
+    `  WHERE ${col} < $1${resume}`,
+    `  ORDER BY ${col}, ctid LIMIT $2`,
+    '), del AS (',
+    `  DELETE FROM ${rel} WHERE ctid = ANY (ARRAY(SELECT row_tid FROM batch)) AND ${col} < $1 RETURNING 1`,
+    '), last AS (',
+    '  SELECT expiry, row_tid FROM batch ORDER BY expiry DESC, row_tid DESC LIMIT 1',
+    ')',
+    'SELECT (SELECT count(*) FROM del)::int AS deleted, (SELECT count(*) FROM batch)::int AS seen,',
+    '  (SELECT expiry::text FROM last) AS last_expiry, (SELECT row_tid::text FROM last) AS last_tid',
+  ].join('\n');
+  return { sql, params };
+}
+
+export function countExpiredSql(t: Names, bound: ExpiryBoundValue): PgStatement {
+  const { rel, col } = names(t);
+  return { sql: `SELECT count(*)::float8 AS n FROM ${rel} WHERE ${col} < $1`, params: [pgBound(bound)] };
+}
+
+/** All rows and expired rows in one scan: the exact estimate for a small table. */
+export function countRowsSql(t: Names, bound: ExpiryBoundValue): PgStatement {
+  const { rel, col } = names(t);
+  return {
+    sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${col} < $1))::float8 AS expired FROM ${rel}`,
+    params: [pgBound(bound)],
+  };
+}
+
+/** Expired share in a block sample: reads about `percent` of the pages, in place of a full count on a huge table. */
+export function sampleExpiredSql(t: Names, bound: ExpiryBoundValue, percent: number): PgStatement {
+  const { rel, col } = names(t);
+  return {
+    sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${col} < $1))::float8 AS expired FROM ${rel} TABLESAMPLE SYSTEM ($2) REPEATABLE (42)`,
+    params: [pgBound(bound), percent],
+  };
+}
+
+/** Current heap length in pages: the walk's end, re-read when it reaches it. */
+export function heapPagesSql(t: Names): PgStatement {
+  return {
+    sql: `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::float8 AS pages`,
+    params: [quoteQualified('postgres', t.schema, t.table)],
+  };
+}
