@@ -10,6 +10,13 @@ const USAGE = `janitor — where the database space goes, and graceful session c
   janitor stats (--url URL | --target NAME) [--json] [--limit N]
   janitor users add NAME --role viewer|operator   (password on stdin)
   janitor users list
+  janitor cleanup (--url URL | --target NAME) --table NAME [--schema S]
+          [--preset django|rails|laravel|connect-pg-simple|express-mysql-session
+           | --expiry-column C --expiry-type timestamp|epoch-s|epoch-ms] [--ttl-seconds N]
+          [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S]
+          [--target-batch-ms MS] [--max-replica-lag S] [--max-active-connections N]
+          [--retry-for S] [--strategy auto|heap-walk|pk-range|keyset] [--dry-run] [--json]
+  janitor runs list [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID
 
 Targets are configured as JANITOR_TARGET_<NAME>=postgresql://… or mysql://…`;
 
@@ -20,6 +27,8 @@ const commands: Record<string, () => Promise<Command>> = {
   stats: async () => (await import('./commands/stats')).statsCommand,
   users: async () => (await import('./commands/users')).usersCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
+  cleanup: async () => (await import('./commands/cleanup')).cleanupCommand,
+  runs: async () => (await import('./commands/runs')).runsCommand,
 };
 
 async function main() {

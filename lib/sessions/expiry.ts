@@ -15,3 +15,12 @@ export function expiryBound(spec: Pick<ExpirySpec, 'expiryType' | 'ttlSeconds'>,
       return ms;
   }
 }
+
+/**
+ * The cutoff of a "log everyone out" run: far enough in the future that every
+ * session is older, yet a value the column type can hold (a bound parameter
+ * takes the column's type: epoch seconds often live in a 32-bit int).
+ */
+export function logoutAllCutoff(expiryType: ExpirySpec['expiryType']): Date {
+  return expiryType === 'epoch-s' ? new Date(2147483647 * 1000) : new Date('9999-12-31T23:59:59.000Z');
+}

@@ -13,6 +13,8 @@ export type TargetConfig = {
   url: string;
   host: string;
   database: string;
+  /** where unqualified table names live: public on PostgreSQL, the database on MySQL */
+  defaultSchema: string;
 };
 
 const SCHEMES: Record<string, Dialect> = {
@@ -51,5 +53,6 @@ export function parseTargetUrl(name: string, raw: string, label: string): Target
   if (dialect === 'mysql' && !database) {
     throw new AppError(`${label} names no database (mysql://user:pass@host:3306/DATABASE)`, 'config');
   }
-  return { name: lowered, dialect, url: url.toString(), host: url.hostname, database: database || 'postgres' };
+  const db = database || 'postgres';
+  return { name: lowered, dialect, url: url.toString(), host: url.hostname, database: db, defaultSchema: dialect === 'postgres' ? 'public' : db };
 }

@@ -1,0 +1,70 @@
+// Shows a running cleanup: JSON lines (--json), a progress bar on a terminal,
+// or one plain line per batch otherwise. Then waits for the worker, turning
+// SIGINT / SIGTERM into "finish the current batch, record cancelled, exit".
+import type { StartedRun } from '@/lib/cleanup/start-run';
+import type { RunEvent, RunOutcome } from '@/lib/cleanup/execute-run';
+import { formatCount, formatDuration } from '@/lib/format';
+import { printJson } from './output';
+
+export function progressPrinter(json: boolean, expected: () => number | null) {
+  const tty = !json && process.stdout.isTTY;
+  let started = Date.now();
+  return {
+    reset() {
+      started = Date.now();
+    },
+    onEvent(e: RunEvent) {
+      if (e.type !== 'batch') {
+        if (json) printJson({ type: 'throttle', state: e.throttle.state, reason: e.throttle.reason, totalDeleted: e.totalDeleted });
+        else if (!tty) console.log(`throttle: ${e.throttle.state}${e.throttle.reason ? ` (${e.throttle.reason})` : ''}`);
+        return;
+      }
+      if (json) return printJson({ type: 'batch', batch: e.n, deleted: e.deleted, totalDeleted: e.totalDeleted, ms: Math.round(e.ms * 10) / 10, strategy: e.strategy });
+      const total = expected();
+      const rate = e.totalDeleted / Math.max(0.001, (Date.now() - started) / 1000);
+      const share = total ? Math.min(1, e.totalDeleted / total) : e.walked ?? null;
+      const eta = total && rate > 0 ? formatDuration(Math.max(0, total - e.totalDeleted) / rate) : '—';
+      const line = `batch ${e.n}: deleted ${formatCount(e.deleted)} in ${e.ms.toFixed(0)} ms, total ${formatCount(e.totalDeleted)}${total ? ` of ~${formatCount(total)}` : ''}, ${formatCount(rate)} rows/s, ETA ${eta}${e.throttle.state !== 'running' ? `, ${e.throttle.state}: ${e.throttle.reason}` : ''}`;
+      if (!tty) return console.log(line);
+      const width = 30;
+      const filled = share === null ? 0 : Math.round(share * width);
+      process.stdout.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${share === null ? '' : `${Math.round(share * 100)}% `}${formatCount(e.totalDeleted)} deleted, ${formatCount(rate)}/s, ETA ${eta}, batch ${e.ms.toFixed(0)} ms`);
+    },
+    end() {
+      if (tty) process.stdout.write('\n');
+    },
+  };
+}
+
+/** Waits for the run; the first SIGINT/SIGTERM asks for a clean stop, a second one exits at once. */
+export async function waitForRun(run: StartedRun): Promise<{ outcome: RunOutcome; signal: NodeJS.Signals | null }> {
+  let signal: NodeJS.Signals | null = null;
+  const onSignal = (s: NodeJS.Signals) => {
+    if (signal) process.exit(s === 'SIGINT' ? 130 : 143);
+    signal = s;
+    process.stderr.write(`\njanitor: ${s}: finishing the current batch, then stopping (again to quit at once)\n`);
+    run.stop('cancel');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const outcome = await run.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return { outcome, signal };
+}
+
+export function reportOutcome(outcome: RunOutcome, json: boolean, signal: NodeJS.Signals | null): number {
+  if (json) {
+    printJson({ type: 'done', status: outcome.status, totalDeleted: outcome.totalDeleted, batches: outcome.batches, seconds: Math.round(outcome.seconds * 1000) / 1000, ...(outcome.error ? { error: outcome.error } : {}) });
+  } else {
+    const what = `${formatCount(outcome.totalDeleted)} rows deleted in ${outcome.batches} batches, ${formatDuration(outcome.seconds)}`;
+    if (outcome.status === 'completed') console.log(`completed: ${what}`);
+    else if (outcome.status === 'paused') console.log(`paused: ${what}; resume with: npx janitor runs resume ${outcome.runId}`);
+    else if (outcome.status === 'cancelled') console.log(`cancelled: ${what}; resume with: npx janitor runs resume ${outcome.runId}`);
+    else if (outcome.status === 'lost') console.log(`stopped: the run was taken over or ended elsewhere`);
+    else process.stderr.write(`janitor: run ${outcome.runId} failed: ${outcome.error}\n`);
+  }
+  if (outcome.status === 'completed') return 0;
+  if (signal) return signal === 'SIGINT' ? 130 : 143;
+  return outcome.status === 'paused' ? 0 : 1;
+}

@@ -1,0 +1,188 @@
+// Starting and resuming a durable cleanup run: the one entry point the web
+// action and the CLI share. Order matters: the target's advisory lock is taken
+// before the run row is created, and the store's partial unique index refuses a
+// second active run, so two starts at the same moment (two tabs, two app
+// processes, the CLI and the web) yield exactly one run.
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../errors';
+import { audit } from '../audit/record';
+import { cleanupParamsSchema, type CleanupParams, type CleanupParamsInput } from '../schemas/cleanup-params';
+import { sessionSpecSchema, type SessionSpecInput } from '../schemas/session-spec';
+import { resolveSessionSpec, type ResolvedSpec } from '../sessions/resolve-spec';
+import { logoutAllCutoff } from '../sessions/expiry';
+import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
+import type { TargetAdapter } from '../targets/adapter';
+import { findActiveRun, getRun } from '../store/runs/read-runs';
+import { alreadyRunning, claimRun, createRun } from '../store/runs/write-runs';
+import { markInterruptedRuns, ownerId } from '../store/runs/mark-interrupted';
+import type { RunView } from '../store/runs/run-view';
+import type { CleanupCursor, CleanupDriver } from './driver';
+import { prepareCleanup, type PreparedCleanup } from './prepare';
+import { executeRun, type RunEvent, type RunOutcome } from './execute-run';
+import { runCleanup, type DryRunReport } from './engine';
+
+export type TargetSelection = { url?: string; target?: string };
+
+export type StartedRun = {
+  runId: string;
+  prepared: PreparedCleanup;
+  /** settles when the run stops (completed, paused, cancelled, failed) */
+  done: Promise<RunOutcome>;
+  /** ask the worker to stop after the current batch (the CLI's SIGINT) */
+  stop: (reason: 'cancel' | 'pause') => void;
+};
+
+function parseOrThrow<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new AppError(r.error.issues[0]!.message, 'input');
+  return r.data;
+}
+
+/** Opens a driver and takes the table's advisory lock, or explains who holds it. */
+async function lockTable(adapter: TargetAdapter, key: string, spec: ResolvedSpec): Promise<CleanupDriver> {
+  const driver = adapter.cleanupDriver();
+  try {
+    const lock = await driver.tryLock({ schema: spec.schema, table: spec.table });
+    if (!lock.acquired) {
+      const active = await findActiveRun(key, spec.schema, spec.table);
+      const e = alreadyRunning(spec.schema, spec.table, active?.id ?? null);
+      if (!active && lock.holder) e.message += ` (lock held by ${lock.holder})`;
+      throw e;
+    }
+    return driver;
+  } catch (e) {
+    await driver.close().catch(() => {});
+    throw e;
+  }
+}
+
+export type StartInput = {
+  target: TargetSelection;
+  /** validated here (sessionSpecSchema): form fields and flags arrive as they were typed */
+  spec: SessionSpecInput | Record<string, unknown>;
+  /** validated here (cleanupParamsSchema) */
+  params: CleanupParamsInput | Record<string, unknown>;
+  startedBy: string;
+  kind?: 'cleanup' | 'logout-all';
+  onEvent?: (e: RunEvent) => void;
+};
+
+/** Validates, locks, plans and starts a run; returns once its row exists. */
+export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
+  const params = parseOrThrow<CleanupParams>(cleanupParamsSchema, input.params);
+  const fields = parseOrThrow(sessionSpecSchema, input.spec);
+  if (params.dryRun) throw new AppError('use dryRunCleanup for a dry run', 'internal');
+  const adapter = resolveTarget(input.target);
+  const key = targetKey(input.target);
+  const spec = forKind(await resolveSessionSpec(adapter, fields, defaultSchemaOf(input.target)), input.kind);
+  await markInterruptedRuns();
+  const active = await findActiveRun(key, spec.schema, spec.table);
+  if (active) throw alreadyRunning(spec.schema, spec.table, active.id);
+
+  const driver = await lockTable(adapter, key, spec);
+  try {
+    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params });
+    const cursor = await driver.startCursor(prepared.table, prepared.plan.strategy, { fraction: prepared.estimate.fraction });
+    const owner = ownerId(randomBytes(4).toString('hex'));
+    const runId = await createRun({
+      kind: input.kind ?? 'cleanup',
+      target: key,
+      schema: spec.schema,
+      table: spec.table,
+      preset: spec.preset,
+      expiryColumn: spec.expiryColumn,
+      expiryType: spec.expiryType,
+      ttlSeconds: spec.ttlSeconds,
+      cutoff: prepared.cutoff,
+      params,
+      strategy: prepared.plan.strategy,
+      strategyReason: prepared.plan.reason,
+      startedBy: input.startedBy,
+      owner,
+      expiredAtStart: prepared.estimate.method === 'exact' ? prepared.estimate.expired : Math.round(prepared.estimate.expired),
+      cursor,
+    });
+    await audit({
+      actor: input.startedBy,
+      action: input.kind === 'logout-all' ? 'logout-all.start' : 'cleanup.start',
+      target: `${key}:${spec.schema}.${spec.table}`,
+      detail: { runId, strategy: prepared.plan.strategy, expired: prepared.estimate.expired, params },
+      outcome: 'ok',
+    });
+    const worker = executeRun({ runId, owner, driver, prepared, strategy: prepared.plan.strategy, cursor, resume: { batches: 0, totalDeleted: 0, activeSeconds: 0 }, actor: input.startedBy, onEvent: input.onEvent });
+    return { runId, prepared, done: worker.done, stop: worker.stop };
+  } catch (e) {
+    await driver.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** Continues a paused or interrupted run from its stored cursor, with its original cutoff. */
+export async function resumeCleanupRun(input: { runId: string; target?: TargetSelection; startedBy: string; onEvent?: (e: RunEvent) => void }): Promise<StartedRun> {
+  await markInterruptedRuns();
+  const run = await getRun(input.runId);
+  if (!run) throw new AppError(`run ${input.runId.slice(0, 40)} does not exist`, 'not-found');
+  if (run.status === 'running' || run.status === 'queued') throw alreadyRunning(run.schema, run.table, run.id);
+  if (run.status !== 'paused' && run.status !== 'interrupted') throw new AppError(`run ${run.id} is ${run.status}; only paused or interrupted runs can be resumed`, 'conflict');
+  const sel = selectionFor(run, input.target);
+  const adapter = resolveTarget(sel);
+  const spec: ResolvedSpec = { schema: run.schema, table: run.table, expiryColumn: run.expiryColumn!, expiryType: run.expiryType as ResolvedSpec['expiryType'], ttlSeconds: run.ttlSeconds, preset: run.preset };
+  const driver = await lockTable(adapter, run.target, spec);
+  try {
+    const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params });
+    const owner = ownerId(randomBytes(4).toString('hex'));
+    if (!(await claimRun(run.id, owner, ['paused', 'interrupted']))) throw alreadyRunning(run.schema, run.table, run.id);
+    await audit({ actor: input.startedBy, action: `${run.kind}.resume`, target: `${run.target}:${run.schema}.${run.table}`, detail: { runId: run.id, fromBatch: run.batchCount }, outcome: 'ok' });
+    const { readCursor } = await import('../store/runs/write-runs');
+    const cursor = (await readCursor(run.id)) as CleanupCursor;
+    const worker = executeRun({
+      runId: run.id,
+      owner,
+      driver,
+      prepared,
+      strategy: run.strategy as PreparedCleanup['plan']['strategy'],
+      cursor,
+      resume: { batches: run.batchCount, totalDeleted: run.totalDeleted, activeSeconds: run.activeSeconds },
+      actor: input.startedBy,
+      onEvent: input.onEvent,
+    });
+    return { runId: run.id, prepared, done: worker.done, stop: worker.stop };
+  } catch (e) {
+    await driver.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** Log-everyone-out deletes every session: no TTL, and a cutoff beyond every expiry value. */
+function forKind(spec: ResolvedSpec, kind: StartInput['kind']): ResolvedSpec {
+  return kind === 'logout-all' ? { ...spec, ttlSeconds: null } : spec;
+}
+
+function cutoffFor(spec: ResolvedSpec, kind: StartInput['kind']): Date {
+  return kind === 'logout-all' ? logoutAllCutoff(spec.expiryType) : new Date();
+}
+
+/** A run on a configured target resumes by name; an ad-hoc --url run needs the same URL again. */
+function selectionFor(run: RunView, given?: TargetSelection): TargetSelection {
+  if (!run.target.startsWith('url:')) return { target: run.target };
+  if (!given?.url) throw new AppError(`run ${run.id} was started with --url; resume it with the same --url`, 'input');
+  if (targetKey(given) !== run.target) throw new AppError(`--url points at a different database than run ${run.id} (${run.target})`, 'input');
+  return given;
+}
+
+/** A dry run: counts, the plan and the SQL one batch would run; deletes nothing and stores nothing. */
+export async function dryRunCleanup(input: Omit<StartInput, 'onEvent'>): Promise<{ prepared: PreparedCleanup; report: DryRunReport; seconds: number }> {
+  const params = parseOrThrow<CleanupParams>(cleanupParamsSchema, { ...(input.params as object), dryRun: true });
+  const fields = parseOrThrow(sessionSpecSchema, input.spec);
+  const adapter = resolveTarget(input.target);
+  const spec = forKind(await resolveSessionSpec(adapter, fields, defaultSchemaOf(input.target)), input.kind);
+  const driver = adapter.cleanupDriver();
+  try {
+    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params });
+    const result = await runCleanup({ driver, table: prepared.table, bound: prepared.bound, strategy: prepared.plan.strategy, expiredFraction: prepared.estimate.fraction, getParams: () => params });
+    return { prepared, report: result.dryRun!, seconds: result.seconds };
+  } finally {
+    await driver.close().catch(() => {});
+  }
+}

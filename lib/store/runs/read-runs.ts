@@ -1,0 +1,33 @@
+import 'server-only';
+import { store } from '../client';
+import { ACTIVE_STATUSES, toRunView, type BatchView, type RunView } from './run-view';
+
+export async function getRun(id: string): Promise<RunView | null> {
+  const db = await store();
+  const r = await db.run.findUnique({ where: { id } });
+  return r ? toRunView(r) : null;
+}
+
+export async function listRuns(opts: { limit?: number; target?: string; status?: string } = {}): Promise<RunView[]> {
+  const db = await store();
+  const rows = await db.run.findMany({
+    where: { ...(opts.target ? { target: opts.target } : {}), ...(opts.status ? { status: opts.status } : {}) },
+    orderBy: { createdAt: 'desc' },
+    take: Math.min(opts.limit ?? 50, 500),
+  });
+  return rows.map(toRunView);
+}
+
+/** The queued / running / paused run on this table, if any. */
+export async function findActiveRun(target: string, schema: string, table: string): Promise<RunView | null> {
+  const db = await store();
+  const r = await db.run.findFirst({ where: { target, schema, table, status: { in: ACTIVE_STATUSES } } });
+  return r ? toRunView(r) : null;
+}
+
+/** Batches after batch number `afterN`, oldest first (the event stream's resume point). */
+export async function listBatches(runId: string, afterN = 0, limit = 1000): Promise<BatchView[]> {
+  const db = await store();
+  const rows = await db.batch.findMany({ where: { runId, n: { gt: afterN } }, orderBy: { n: 'asc' }, take: limit, select: { n: true, deleted: true, ms: true, size: true, at: true } });
+  return rows.map((b) => ({ ...b, at: b.at.toISOString() }));
+}

@@ -1,0 +1,78 @@
+// The plain shape of a run for pages, the event stream and the CLI (no Dates,
+// no Prisma types, parsed JSON).
+import type { CleanupParams } from '../../schemas/cleanup-params';
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+export const ACTIVE_STATUSES: RunStatus[] = ['queued', 'running', 'paused'];
+export const RESUMABLE_STATUSES: RunStatus[] = ['paused', 'interrupted'];
+
+export type ThrottleView = { state: 'running' | 'paused' | 'retrying'; reason: string | null; replicaLagSeconds: number | null; activeConnections: number | null } | null;
+
+export type RunView = {
+  id: string;
+  kind: 'cleanup' | 'logout-all';
+  target: string;
+  schema: string;
+  table: string;
+  preset: string | null;
+  expiryColumn: string | null;
+  expiryType: string | null;
+  ttlSeconds: number | null;
+  cutoff: string | null;
+  params: CleanupParams;
+  strategy: string | null;
+  strategyReason: string | null;
+  status: RunStatus;
+  control: string | null;
+  startedBy: string;
+  expiredAtStart: number | null;
+  totalDeleted: number;
+  batchCount: number;
+  throttle: ThrottleView;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  heartbeatAt: string | null;
+  activeSeconds: number;
+};
+
+type RunRow = {
+  id: string; kind: string; target: string; schema: string; table: string; preset: string | null; expiryColumn: string | null;
+  expiryType: string | null; ttlSeconds: number | null; cutoff: Date | null; params: string; strategy: string | null; strategyReason: string | null;
+  status: string; control: string | null; startedBy: string; expiredAtStart: number | null; totalDeleted: number; batchCount: number;
+  throttle: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null; activeSeconds: number;
+};
+
+export function toRunView(r: RunRow): RunView {
+  return {
+    id: r.id,
+    kind: r.kind as RunView['kind'],
+    target: r.target,
+    schema: r.schema,
+    table: r.table,
+    preset: r.preset,
+    expiryColumn: r.expiryColumn,
+    expiryType: r.expiryType,
+    ttlSeconds: r.ttlSeconds,
+    cutoff: r.cutoff?.toISOString() ?? null,
+    params: JSON.parse(r.params) as CleanupParams,
+    strategy: r.strategy,
+    strategyReason: r.strategyReason,
+    status: r.status as RunStatus,
+    control: r.control,
+    startedBy: r.startedBy,
+    expiredAtStart: r.expiredAtStart,
+    totalDeleted: r.totalDeleted,
+    batchCount: r.batchCount,
+    throttle: r.throttle ? (JSON.parse(r.throttle) as ThrottleView) : null,
+    error: r.error,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    heartbeatAt: r.heartbeatAt?.toISOString() ?? null,
+    activeSeconds: r.activeSeconds,
+  };
+}
+
+export type BatchView = { n: number; deleted: number; ms: number; size: number; at: string };

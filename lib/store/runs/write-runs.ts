@@ -1,0 +1,176 @@
+// Run state changes. Every change a worker makes is guarded by status and
+// owner (`updateMany where status='running' and owner=me`): a worker that lost
+// its run (cancelled, taken over after a crash) sees 0 rows updated and stops
+// instead of overwriting.
+import 'server-only';
+import { store } from '../client';
+import { AppError } from '../../errors';
+import type { CleanupParams } from '../../schemas/cleanup-params';
+import { findActiveRun } from './read-runs';
+import type { RunStatus, ThrottleView } from './run-view';
+
+export type NewRun = {
+  kind: 'cleanup' | 'logout-all';
+  target: string;
+  schema: string;
+  table: string;
+  preset: string | null;
+  expiryColumn: string | null;
+  expiryType: string | null;
+  ttlSeconds: number | null;
+  cutoff: Date;
+  params: CleanupParams;
+  strategy: string;
+  strategyReason: string;
+  startedBy: string;
+  owner: string;
+  expiredAtStart: number | null;
+  cursor: unknown;
+};
+
+/** Creates a running run; the partial unique index refuses a second active run on the table. */
+export async function createRun(r: NewRun): Promise<string> {
+  const db = await store();
+  try {
+    const now = new Date();
+    const row = await db.run.create({
+      data: {
+        ...r,
+        params: JSON.stringify(r.params),
+        cursor: JSON.stringify(r.cursor),
+        status: 'running',
+        startedAt: now,
+        heartbeatAt: now,
+      },
+    });
+    return row.id;
+  } catch (e) {
+    if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) {
+      const active = await findActiveRun(r.target, r.schema, r.table);
+      throw alreadyRunning(r.schema, r.table, active?.id ?? null);
+    }
+    throw e;
+  }
+}
+
+export function alreadyRunning(schema: string, table: string, runId: string | null): AppError {
+  return new AppError(`a cleanup of ${schema}.${table} is already running${runId ? ` (run ${runId})` : ''}`, 'conflict', { runId });
+}
+
+/** Takes a paused / interrupted run back to running under a new owner. */
+export async function claimRun(id: string, owner: string, from: RunStatus[]): Promise<boolean> {
+  const db = await store();
+  try {
+    const r = await db.run.updateMany({
+      where: { id, status: { in: from } },
+      data: { status: 'running', owner, control: null, heartbeatAt: new Date(), error: null, finishedAt: null },
+    });
+    return r.count === 1;
+  } catch (e) {
+    // another run became active on the table meanwhile (partial unique index)
+    if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) return false;
+    throw e;
+  }
+}
+
+export type BatchRecord = {
+  n: number;
+  deleted: number;
+  totalDeleted: number;
+  ms: number;
+  size: number;
+  cursor: unknown;
+  throttle: ThrottleView;
+  activeSeconds: number;
+};
+
+/** Stores a batch and the run's totals in one transaction; false when the worker no longer owns the run. */
+export async function recordBatch(runId: string, owner: string, b: BatchRecord): Promise<boolean> {
+  const db = await store();
+  const cursor = JSON.stringify(b.cursor);
+  const [, updated] = await db.$transaction([
+    db.batch.upsert({
+      where: { runId_n: { runId, n: b.n } },
+      create: { runId, n: b.n, deleted: b.deleted, ms: b.ms, size: b.size, cursor },
+      update: { deleted: b.deleted, ms: b.ms, size: b.size, cursor },
+    }),
+    db.run.updateMany({
+      where: { id: runId, owner, status: 'running' },
+      data: {
+        totalDeleted: b.totalDeleted,
+        batchCount: b.n,
+        cursor,
+        throttle: JSON.stringify(b.throttle),
+        heartbeatAt: new Date(),
+        activeSeconds: b.activeSeconds,
+      },
+    }),
+  ]);
+  return updated.count === 1;
+}
+
+export async function heartbeat(runId: string, owner: string, throttle?: ThrottleView): Promise<boolean> {
+  const db = await store();
+  const r = await db.run.updateMany({
+    where: { id: runId, owner, status: 'running' },
+    data: { heartbeatAt: new Date(), ...(throttle !== undefined ? { throttle: JSON.stringify(throttle) } : {}) },
+  });
+  return r.count === 1;
+}
+
+/** The worker's last word: running → completed / cancelled / paused / failed. */
+export async function finishRun(
+  runId: string,
+  owner: string,
+  to: Exclude<RunStatus, 'queued' | 'running' | 'interrupted'>,
+  data: { error?: string | null; cursor?: unknown; activeSeconds?: number; totalDeleted?: number; batchCount?: number },
+): Promise<boolean> {
+  const db = await store();
+  const r = await db.run.updateMany({
+    where: { id: runId, owner, status: 'running' },
+    data: {
+      status: to,
+      control: null,
+      error: data.error ?? null,
+      ...(data.cursor !== undefined ? { cursor: JSON.stringify(data.cursor) } : {}),
+      ...(data.activeSeconds !== undefined ? { activeSeconds: data.activeSeconds } : {}),
+      ...(data.totalDeleted !== undefined ? { totalDeleted: data.totalDeleted } : {}),
+      ...(data.batchCount !== undefined ? { batchCount: data.batchCount } : {}),
+      finishedAt: to === 'paused' ? null : new Date(),
+      heartbeatAt: new Date(),
+    },
+  });
+  return r.count === 1;
+}
+
+/** An operator's request to a running run; the worker acts on it between batches. */
+export async function requestControl(runId: string, control: 'pause' | 'cancel'): Promise<boolean> {
+  const db = await store();
+  const r = await db.run.updateMany({ where: { id: runId, status: 'running' }, data: { control } });
+  return r.count === 1;
+}
+
+/** Cancels a run no worker is executing (paused or interrupted). */
+export async function cancelIdleRun(runId: string): Promise<boolean> {
+  const db = await store();
+  const r = await db.run.updateMany({ where: { id: runId, status: { in: ['paused', 'interrupted', 'queued'] } }, data: { status: 'cancelled', control: null, finishedAt: new Date() } });
+  return r.count === 1;
+}
+
+export async function updateRunParams(runId: string, params: CleanupParams): Promise<boolean> {
+  const db = await store();
+  const r = await db.run.updateMany({ where: { id: runId, status: { in: ['running', 'paused', 'interrupted', 'queued'] } }, data: { params: JSON.stringify(params) } });
+  return r.count === 1;
+}
+
+/** What the worker polls between batches: pending control and current knobs. */
+export async function readControl(runId: string): Promise<{ status: string; control: string | null; params: string; owner: string | null } | null> {
+  const db = await store();
+  return db.run.findUnique({ where: { id: runId }, select: { status: true, control: true, params: true, owner: true } });
+}
+
+export async function readCursor(runId: string): Promise<unknown> {
+  const db = await store();
+  const r = await db.run.findUnique({ where: { id: runId }, select: { cursor: true } });
+  return r?.cursor ? JSON.parse(r.cursor) : null;
+}
