@@ -1,20 +1,37 @@
-import Link from 'next/link';
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { requireUser } from '@/lib/auth/guard';
 import { listTargets } from '@/lib/targets/registry';
+import { Alert } from '@/components/ui/alert';
+import { TargetCard, TargetCardSkeleton } from '@/components/targets/target-card';
 
+export const metadata: Metadata = { title: 'Overview' };
 export const dynamic = 'force-dynamic';
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
+  await requireUser();
+  const { denied } = await searchParams;
   const targets = listTargets();
   return (
-    <div className="space-y-4">
-      <h1 className="text-xl font-semibold">Overview</h1>
-      <ul>
-        {targets.map((t) => (
-          <li key={t.name}>
-            <Link href={`/targets/${t.name}`}>{t.name}</Link> ({t.dialect})
-          </li>
-        ))}
-      </ul>
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
+        <p className="mt-1 text-sm text-slate-500">Every configured database: its size, its tables and the expired sessions waiting to be cleaned up.</p>
+      </div>
+      {denied === '1' && <Alert tone="warning">That page is for operators only.</Alert>}
+      {targets.length === 0 ? (
+        <Alert tone="info">
+          No targets are configured. Set <code>JANITOR_TARGET_&lt;NAME&gt;</code> to a postgresql:// or mysql:// URL and restart.
+        </Alert>
+      ) : (
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {targets.map((t) => (
+            <Suspense key={t.name} fallback={<TargetCardSkeleton target={t} />}>
+              <TargetCard target={t} />
+            </Suspense>
+          ))}
+        </div>
+      )}
     </div>
   );
 }
