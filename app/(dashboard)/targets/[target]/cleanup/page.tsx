@@ -1,0 +1,161 @@
+// Start a cleanup of one session table: settings, a preview, and the button.
+// Operators only (viewers are sent back; the action checks again).
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
+import { requireOperatorPage } from '@/lib/auth/guard';
+import { listTargets, getTarget, targetConfig } from '@/lib/targets/registry';
+import { sessionSpecSchema } from '@/lib/schemas/session-spec';
+import { resolveSessionSpec, type ResolvedSpec } from '@/lib/sessions/resolve-spec';
+import { CLEANUP_DEFAULTS, cleanupParamsSchema } from '@/lib/schemas/cleanup-params';
+import { findActiveRun } from '@/lib/store/runs/read-runs';
+import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
+import { presetByName } from '@/lib/sessions/presets';
+import { toUserMessage } from '@/lib/errors';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { Skeleton } from '@/components/ui/skeleton';
+import { DIALECT_LABEL } from '@/components/targets/dialect-label';
+import { CleanupForm, type CleanupFormDefaults } from '@/components/cleanup/cleanup-form';
+import { CleanupPreview } from '@/components/cleanup/cleanup-preview';
+import { strategyOptions } from '@/components/cleanup/strategy-options';
+import { expiryRuleText } from '@/components/cleanup/expiry-rule';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Start cleanup' };
+
+type Search = Record<string, string | string[] | undefined>;
+type Props = { params: Promise<{ target: string }>; searchParams: Promise<Search> };
+
+const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
+
+export default async function CleanupPage({ params, searchParams }: Props) {
+  await requireOperatorPage();
+  const { target: rawTarget } = await params;
+  const info = listTargets().find((t) => t.name === rawTarget.toLowerCase());
+  if (!info) notFound();
+  const q = await searchParams;
+
+  const header = (title: string) => (
+    <div>
+      <Link href={`/targets/${info.name}`} className="text-sm text-slate-500 hover:text-slate-900">
+        ← {info.name} space report
+      </Link>
+      <div className="mt-1 flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        <Badge>{info.name}</Badge>
+        <Badge>{DIALECT_LABEL[info.dialect]}</Badge>
+      </div>
+    </div>
+  );
+
+  const fields = sessionSpecSchema.safeParse({
+    schema: one(q.schema) || undefined,
+    table: one(q.table),
+    preset: one(q.preset) || undefined,
+    expiryColumn: one(q.expiryColumn) || undefined,
+    expiryType: one(q.expiryType) || undefined,
+    ttlSeconds: one(q.ttlSeconds) || undefined,
+  });
+  if (!fields.success) {
+    return (
+      <div className="space-y-6">
+        {header('Start cleanup')}
+        <Alert tone="error">
+          {fields.error.issues[0]!.message}. Open the cleanup from a session table in the <Link href={`/targets/${info.name}`} className="underline">space report</Link>.
+        </Alert>
+      </div>
+    );
+  }
+
+  let spec: ResolvedSpec;
+  try {
+    spec = await resolveSessionSpec(getTarget(info.name), fields.data, targetConfig(info.name).defaultSchema);
+  } catch (e) {
+    return (
+      <div className="space-y-6">
+        {header('Start cleanup')}
+        <Alert tone="error">{toUserMessage(e)}</Alert>
+      </div>
+    );
+  }
+
+  await markInterruptedRuns();
+  const active = await findActiveRun(info.name, spec.schema, spec.table);
+  // The preview uses the typed values when they are valid, the defaults otherwise (the form shows the errors on submit).
+  const typed = cleanupParamsSchema.safeParse({ deleteCount: one(q.deleteCount), sleepSeconds: one(q.sleepSeconds), strategy: one(q.strategy) });
+  const previewParams = typed.success ? typed.data : cleanupParamsSchema.parse({});
+  const preset = spec.preset ? presetByName(spec.preset) : undefined;
+  const showTtl = spec.ttlSeconds !== null || (preset?.defaultTtlSeconds ?? null) !== null;
+  const defaults: CleanupFormDefaults = {
+    deleteCount: one(q.deleteCount) ?? String(CLEANUP_DEFAULTS.deleteCount),
+    sleepSeconds: one(q.sleepSeconds) ?? String(CLEANUP_DEFAULTS.sleepSeconds),
+    iterationCount: '',
+    maxRuntimeSeconds: '',
+    targetBatchMs: '',
+    maxReplicaLagSeconds: '',
+    maxActiveConnections: '',
+    strategy: one(q.strategy) ?? CLEANUP_DEFAULTS.strategy,
+    ttlSeconds: spec.ttlSeconds === null ? '' : String(spec.ttlSeconds),
+  };
+
+  return (
+    <div className="space-y-6">
+      {header(`Clean up ${spec.schema}.${spec.table}`)}
+      <p className="-mt-3 text-sm text-slate-600">
+        Deletes the rows where <code className="rounded bg-slate-100 px-1 text-xs">{spec.expiryColumn}</code> is {expiryRuleText(spec)}, in small batches with
+        pauses in between. The cutoff is fixed when the run starts, and every batch re-checks it, so a session refreshed meanwhile is kept.
+      </p>
+
+      {active && (
+        <Alert tone="warning">
+          A cleanup of {spec.schema}.{spec.table} is already {active.status === 'paused' ? 'going (paused)' : 'running'}, started by {active.startedBy}.{' '}
+          <Link href={`/runs/${active.id}`} className="font-medium underline">
+            Open the running cleanup
+          </Link>
+        </Alert>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-5">
+        <div className="lg:col-span-3">
+          <Card title="Settings">
+            <CleanupForm
+              spec={{ target: info.name, schema: spec.schema, table: spec.table, preset: spec.preset, expiryColumn: spec.expiryColumn, expiryType: spec.expiryType }}
+              defaults={defaults}
+              strategies={strategyOptions(info.dialect)}
+              showTtl={showTtl}
+              ttlHint={preset?.defaultTtlSeconds ? `Sessions older than this are expired; the ${preset.name} default is ${preset.defaultTtlSeconds.toLocaleString('en-US')} s.` : undefined}
+            />
+          </Card>
+        </div>
+        <div className="lg:col-span-2">
+          <Card title="Preview">
+            <Suspense key={JSON.stringify([previewParams.deleteCount, previewParams.sleepSeconds, previewParams.strategy, spec.ttlSeconds])} fallback={<PreviewSkeleton />}>
+              <CleanupPreview target={info.name} spec={spec} params={previewParams} sample={!active} />
+            </Suspense>
+          </Card>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function PreviewSkeleton() {
+  return (
+    <div className="space-y-4" aria-busy="true">
+      <p className="text-xs text-slate-500">Counting expired rows and timing a sample batch…</p>
+      <div className="grid grid-cols-2 gap-4">
+        {[0, 1].map((i) => (
+          <div key={i} className="space-y-2">
+            <Skeleton className="h-3 w-24" />
+            <Skeleton className="h-6 w-20" />
+          </div>
+        ))}
+      </div>
+      <Skeleton className="h-3 w-full" />
+      <Skeleton className="h-3 w-2/3" />
+    </div>
+  );
+}

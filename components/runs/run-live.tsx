@@ -1,0 +1,227 @@
+'use client';
+// The run page's live part: everything that changes while the run goes.
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { formatCount, formatDuration, formatPercent } from '@/lib/format';
+import { formatUtc } from '@/lib/format-time';
+import type { RunView } from '@/lib/store/runs/run-view';
+import { Alert } from '@/components/ui/alert';
+import { Card } from '@/components/ui/card';
+import { Stat } from '@/components/ui/stat';
+import { LatencyChart } from './latency-chart';
+import { RunStatusBadge } from './run-status-badge';
+import { RunControls } from './run-controls';
+import { KnobsForm } from './knobs-form';
+import { deleteRate, etaSeconds, formatRate, progressRatio, remainingRows } from './run-metrics';
+import { useRunLive, type Connection, type RunState } from './use-run-live';
+
+const STRATEGY_NAME: Record<string, string> = {
+  'heap-walk': 'heap walk (TID ranges)',
+  'pk-range': 'primary-key ranges',
+  keyset: 'keyset on the expiry index',
+};
+
+export function RunLive({ initial, canControl }: { initial: RunState; canControl: boolean }) {
+  const { state, connection } = useRunLive(initial);
+  const { run, batches } = state;
+  const rate = deleteRate(run, batches);
+  const ratio = progressRatio(run);
+  const remaining = remainingRows(run);
+  const eta = etaSeconds(run, rate);
+  const exactCount = run.expiredAtStart !== null;
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <Link href="/runs" className="text-sm text-slate-500 hover:text-slate-900">
+            ← Runs
+          </Link>
+          <div className="mt-1 flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight">
+              {run.kind === 'logout-all' ? 'Log everyone out' : 'Cleanup'} of {run.schema}.{run.table}
+            </h1>
+            <RunStatusBadge status={run.status} />
+            <ConnectionNote connection={connection} />
+          </div>
+          <p className="mt-1 text-sm text-slate-500">
+            on{' '}
+            {run.target.startsWith('url:') ? (
+              run.target.slice(4)
+            ) : (
+              <Link href={`/targets/${run.target}`} className="text-slate-700 hover:text-slate-900">
+                {run.target}
+              </Link>
+            )}{' '}
+            · started by {run.startedBy} at {formatUtc(run.startedAt ?? run.createdAt, { seconds: true })} · rows expired before {formatUtc(run.cutoff, { seconds: true })}
+          </p>
+        </div>
+        {canControl && <RunControls run={run} />}
+      </div>
+
+      <StatusNote run={run} />
+
+      <Card>
+        <div className="space-y-4">
+          <div className="space-y-1.5">
+            <div className="flex items-baseline justify-between text-sm">
+              <span className="font-medium text-slate-700">
+                {formatCount(run.totalDeleted)} of {exactCount ? formatCount(run.expiredAtStart) : '?'} expired rows deleted
+              </span>
+              <span className="tabular-nums text-slate-600">{ratio === null ? '' : formatPercent(ratio)}</span>
+            </div>
+            <div
+              role="progressbar"
+              aria-label="Rows deleted"
+              aria-valuemin={0}
+              aria-valuemax={run.expiredAtStart ?? undefined}
+              aria-valuenow={run.totalDeleted}
+              className="h-3 w-full overflow-hidden rounded-full bg-slate-100"
+            >
+              <div
+                className={`h-full rounded-full transition-[width] duration-500 ${run.status === 'completed' ? 'bg-emerald-500' : run.status === 'failed' ? 'bg-red-500' : run.status === 'running' ? 'bg-sky-600' : 'bg-amber-500'}`}
+                style={{ width: `${(ratio ?? 0) * 100}%` }}
+              />
+            </div>
+          </div>
+          <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6">
+            <Metric id="rows-deleted" label="Rows deleted" value={formatCount(run.totalDeleted)} />
+            <Metric id="rows-remaining" label="Remaining" value={remaining === null ? '—' : formatCount(remaining)} hint="of the expired count at start" />
+            <Metric id="rate" label="Rate" value={formatRate(rate)} hint={run.status === 'running' ? 'last 30 s, sleeps included' : 'average'} />
+            <Metric id="eta" label="ETA" value={run.status === 'completed' ? 'done' : eta === null ? '—' : formatDuration(eta)} />
+            <Metric id="batches" label="Batches" value={formatCount(run.batchCount)} />
+            <Metric id="active-time" label="Active time" value={formatDuration(run.activeSeconds)} hint={run.finishedAt ? `finished ${formatUtc(run.finishedAt, { seconds: true })}` : undefined} />
+          </dl>
+        </div>
+      </Card>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <Card title="Batch latency">
+            <LatencyChart batches={batches} />
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card title="Strategy">
+            <p className="text-sm font-medium text-slate-900">{run.strategy ? (STRATEGY_NAME[run.strategy] ?? run.strategy) : '—'}</p>
+            {run.strategyReason && <p className="mt-1 text-sm text-slate-600">{run.strategyReason}</p>}
+          </Card>
+          <Card title="Throttle">
+            <Throttle run={run} />
+          </Card>
+        </div>
+      </div>
+
+      {canControl && !['completed', 'cancelled', 'failed'].includes(run.status) ? (
+        <Card title="Settings" actions={<span className="text-xs text-slate-500">{run.status === 'running' ? 'change while it runs' : 'change before resuming'}</span>}>
+          <KnobsForm run={run} />
+        </Card>
+      ) : (
+        <Card title="Settings">
+          <Settings run={run} />
+        </Card>
+      )}
+    </div>
+  );
+}
+
+function Metric({ id, label, value, hint }: { id: string; label: string; value: ReactNode; hint?: string }) {
+  return (
+    <div data-testid={id}>
+      <Stat label={label} value={value} hint={hint} />
+    </div>
+  );
+}
+
+function ConnectionNote({ connection }: { connection: Connection }) {
+  if (connection === 'live') return <span className="text-xs text-emerald-700">● live</span>;
+  if (connection === 'reconnecting') return <span className="text-xs text-amber-700">reconnecting…</span>;
+  if (connection === 'connecting') return <span className="text-xs text-slate-500">connecting…</span>;
+  return null;
+}
+
+function StatusNote({ run }: { run: RunView }) {
+  switch (run.status) {
+    case 'completed':
+      return (
+        <Alert tone="success">
+          Completed: {formatCount(run.totalDeleted)} rows deleted in {formatCount(run.batchCount)} batches, {formatDuration(run.activeSeconds)} of work. The table still holds the
+          disk space until it is rewritten (VACUUM FULL on PostgreSQL, OPTIMIZE TABLE on MySQL).
+        </Alert>
+      );
+    case 'failed':
+      return <Alert tone="error">Failed: {run.error ?? 'no reason recorded'}</Alert>;
+    case 'interrupted':
+      return <Alert tone="warning">Interrupted: {run.error ?? 'the process running it stopped; resume to continue from the last stored batch'}.</Alert>;
+    case 'paused':
+      return <Alert tone="info">Paused after batch {formatCount(run.batchCount)}. Resume continues from there with the same cutoff.</Alert>;
+    case 'cancelled':
+      return <Alert tone="info">Cancelled after {formatCount(run.batchCount)} batches; {formatCount(run.totalDeleted)} rows were deleted.</Alert>;
+    default:
+      return null;
+  }
+}
+
+function Throttle({ run }: { run: RunView }) {
+  const t = run.throttle;
+  const p = run.params;
+  if (run.status !== 'running') return <p className="text-sm text-slate-500">Not running.</p>;
+  const limits = p.maxReplicaLagSeconds !== null || p.maxActiveConnections !== null;
+  const label = !t || t.state === 'running' ? 'Going' : t.state === 'paused' ? 'Waiting' : 'Retrying';
+  const tone = !t || t.state === 'running' ? 'text-emerald-700' : 'text-amber-700';
+  const measured = t !== null && t.activeConnections !== null;
+  return (
+    <div className="space-y-2 text-sm" data-testid="throttle">
+      <p className={`font-medium ${tone}`}>{label}</p>
+      {t?.reason ? (
+        <p className="text-slate-600">{t.reason.replace(/^paused: /, '')}</p>
+      ) : (
+        <p className="text-slate-600">
+          {limits ? 'Within the replica-lag and load limits.' : 'No replica-lag or load limit is set: batches follow the sleep' + (p.targetBatchMs !== null ? ' and the target batch time.' : '.')}
+        </p>
+      )}
+      {measured && (
+        <dl className="grid grid-cols-2 gap-2 text-xs text-slate-600">
+          <div>
+            <dt className="text-slate-500">Replica lag</dt>
+            <dd className="tabular-nums">
+              {t.replicaLagSeconds === null ? 'no replicas' : `${t.replicaLagSeconds.toFixed(1)} s`}
+              {p.maxReplicaLagSeconds !== null && ` (limit ${p.maxReplicaLagSeconds} s)`}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Active connections</dt>
+            <dd className="tabular-nums">
+              {t.activeConnections}
+              {p.maxActiveConnections !== null && ` (limit ${p.maxActiveConnections})`}
+            </dd>
+          </div>
+        </dl>
+      )}
+    </div>
+  );
+}
+
+function Settings({ run }: { run: RunView }) {
+  const p = run.params;
+  const off = (v: number | null, unit = '') => (v === null ? 'off' : `${formatCount(v)}${unit}`);
+  const items: Array<[string, string]> = [
+    ['Delete count', formatCount(p.deleteCount)],
+    ['Sleep seconds', `${p.sleepSeconds} s`],
+    ['Iteration count', p.iterationCount === null ? 'no limit' : formatCount(p.iterationCount)],
+    ['Max runtime', p.maxRuntimeSeconds === null ? 'no limit' : formatDuration(p.maxRuntimeSeconds)],
+    ['Target batch time', off(p.targetBatchMs, ' ms')],
+    ['Max replica lag', off(p.maxReplicaLagSeconds, ' s')],
+    ['Max active connections', off(p.maxActiveConnections)],
+  ];
+  return (
+    <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4 lg:grid-cols-7">
+      {items.map(([k, v]) => (
+        <div key={k}>
+          <dt className="text-xs text-slate-500">{k}</dt>
+          <dd className="font-medium tabular-nums text-slate-900">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

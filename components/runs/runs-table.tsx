@@ -1,0 +1,60 @@
+// Run history: runs from the web and the CLI, newest first.
+import Link from 'next/link';
+import type { RunView } from '@/lib/store/runs/run-view';
+import { formatCount, formatDuration } from '@/lib/format';
+import { formatAgo, formatUtc } from '@/lib/format-time';
+import { RunStatusBadge } from './run-status-badge';
+import { ResumeButton } from './resume-button';
+
+export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canControl: boolean; now: string }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="w-full text-sm">
+        <thead className="bg-slate-50 text-xs text-slate-600">
+          <tr>
+            <th scope="col" className="px-3 py-2 text-left font-medium">Status</th>
+            <th scope="col" className="px-3 py-2 text-left font-medium">Table</th>
+            <th scope="col" className="px-3 py-2 text-left font-medium">Target</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">Deleted</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">Batches</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
+            <th scope="col" className="px-3 py-2 text-left font-medium">Started by</th>
+            <th scope="col" className="px-3 py-2 text-left font-medium">When</th>
+            {canControl && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {runs.map((r) => {
+            const share = r.expiredAtStart ? r.totalDeleted / r.expiredAtStart : null;
+            return (
+              <tr key={r.id} className="hover:bg-slate-50">
+                <td className="px-3 py-2">
+                  <RunStatusBadge status={r.status} />
+                </td>
+                <td className="px-3 py-2">
+                  <Link href={`/runs/${r.id}`} className="font-medium text-slate-900 hover:underline">
+                    <span className="text-slate-400">{r.schema}.</span>
+                    {r.table}
+                  </Link>
+                  {r.kind === 'logout-all' && <span className="ml-2 text-xs text-slate-500">log everyone out</span>}
+                </td>
+                <td className="px-3 py-2 text-slate-700">{r.target.startsWith('url:') ? r.target.slice(4) : r.target}</td>
+                <td className="px-3 py-2 text-right tabular-nums">
+                  {formatCount(r.totalDeleted)}
+                  {share !== null && r.status !== 'completed' && <span className="ml-1 text-xs text-slate-500">({Math.min(100, Math.floor(share * 100))}%)</span>}
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.batchCount)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatDuration(r.activeSeconds)}</td>
+                <td className="px-3 py-2 text-slate-700">{r.startedBy}</td>
+                <td className="px-3 py-2 text-slate-600" title={formatUtc(r.createdAt, { seconds: true })}>
+                  {formatAgo(r.createdAt, now)}
+                </td>
+                {canControl && <td className="px-3 py-2 text-right">{(r.status === 'interrupted' || r.status === 'paused') && <ResumeButton runId={r.id} />}</td>}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
