@@ -86,9 +86,11 @@ export class PgCleanupDriver implements CleanupDriver {
     });
     try {
       // Session-level settings: this connection serves only this run and is
-      // destroyed (not returned to the pool) when the run ends.
+      // destroyed (not returned to the pool) when the run ends. ISO dates keep
+      // the keyset cursor's expiry text unambiguous whatever the server's DateStyle.
       await c.query(
-        "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false), set_config('application_name', 'janitor cleanup', false)",
+        `SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false),
+                set_config('application_name', 'janitor cleanup', false), set_config('DateStyle', 'ISO, YMD', false)`,
         [`${this.statementTimeoutMs}ms`, `${this.lockTimeoutMs}ms`],
       );
       if (this.lockKey) {

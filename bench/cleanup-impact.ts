@@ -1,0 +1,248 @@
+// What a cleanup costs the live site (issue #3): a concurrent session workload
+// (reads by key, refreshes of live sessions, new-session inserts) measures its
+// p99 latency idle, during a default-settings cleanup, and during one big
+// DELETE on an identical copy of the table. Target: cleanup p99 <= 2x idle.
+//
+//   npx tsx bench/cleanup-impact.ts [--dialect pg|mysql|both] [--rows 1000000]
+//        [--idle-seconds 15] [--workers 4] [--rate 150] [--sleep-seconds S] [--delete-count N]
+//
+// The workload runs in a child process with one connection per worker, each
+// worker issuing `rate` operations a second. TEST_PG_URL / TEST_MYSQL_URL pick
+// the servers (local only: this creates and drops databases).
+import { register } from 'node:module';
+import { fork, type ChildProcess } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+register('../cli/server-only-hook.mjs', import.meta.url);
+
+const { values } = parseArgs({
+  options: {
+    dialect: { type: 'string', default: 'both' },
+    rows: { type: 'string', default: '1000000' },
+    'idle-seconds': { type: 'string', default: '15' },
+    workers: { type: 'string', default: '4' },
+    rate: { type: 'string', default: '150' },
+    'sleep-seconds': { type: 'string' },
+    'delete-count': { type: 'string' },
+    workload: { type: 'boolean', default: false },
+    url: { type: 'string' },
+    kind: { type: 'string' },
+    cutoff: { type: 'string' },
+  },
+});
+
+type Op = 'read' | 'refresh' | 'insert';
+type Sample = { op: Op; ms: number };
+type PhaseStats = { phase: string; n: number; p50: number; p99: number; max: number; byOp: Record<string, { n: number; p99: number; max: number }> };
+type Msg = { cmd: 'phase'; phase: string; table: string } | { cmd: 'stop' };
+
+const DAY_MS = 86_400_000;
+
+// ---------------------------------------------------------------- workload (child)
+
+async function workload() {
+  const { percentile } = await import('./cleanup-seed');
+  const kind = values.kind as 'pg' | 'mysql';
+  const url = values.url!;
+  const cutoff = new Date(values.cutoff!);
+  const workers = Number(values.workers);
+  const interval = 1000 / Number(values.rate);
+  let table = '';
+  let phase = '';
+  let stop = false;
+  const samples = new Map<string, Sample[]>();
+
+  type Conn = { q: (sql: string, params: unknown[]) => Promise<unknown>; end: () => Promise<void> };
+  async function connect(): Promise<Conn> {
+    if (kind === 'pg') {
+      const { pgClient } = await import('../tests/helpers/databases');
+      const c = await pgClient(url);
+      return { q: (s, p) => c.query(s, p), end: () => c.end() };
+    }
+    const { mysqlConn } = await import('../tests/helpers/databases');
+    const c = await mysqlConn(url);
+    return { q: (s, p) => c.query(s, p), end: () => c.end() };
+  }
+  const ph = (i: number) => (kind === 'pg' ? `$${i}` : '?');
+
+  const first = await connect();
+  const keyRows = (await first.q(`SELECT session_key AS k FROM live_a WHERE expire_date >= ${ph(1)}`, [cutoff])) as { rows?: Array<{ k: string }> } | [Array<{ k: string }>];
+  const keys = (Array.isArray(keyRows) ? keyRows[0] : keyRows.rows!).map((r) => r.k);
+  await first.end();
+
+  let inserted = 0;
+  async function worker(id: number) {
+    const c = await connect();
+    let next = performance.now();
+    while (!stop) {
+      if (!table) {
+        await new Promise((r) => setTimeout(r, 20));
+        next = performance.now();
+        continue;
+      }
+      const roll = Math.random();
+      const op: Op = roll < 0.8 ? 'read' : roll < 0.95 ? 'refresh' : 'insert';
+      const key = keys[Math.floor(Math.random() * keys.length)]!;
+      const until = new Date(Date.now() + 14 * DAY_MS);
+      const at = phase;
+      const t = performance.now();
+      if (op === 'read') await c.q(`SELECT session_data FROM ${table} WHERE session_key = ${ph(1)}`, [key]);
+      else if (op === 'refresh') await c.q(`UPDATE ${table} SET expire_date = ${ph(1)} WHERE session_key = ${ph(2)}`, [until, key]);
+      else await c.q(`INSERT INTO ${table} (session_key, session_data, expire_date) VALUES (${ph(1)}, ${ph(2)}, ${ph(3)})`, [`w${id}-${process.pid}-${inserted++}`, 'x'.repeat(200), until]);
+      const ms = performance.now() - t;
+      if (at) {
+        if (!samples.has(at)) samples.set(at, []);
+        samples.get(at)!.push({ op, ms });
+      }
+      next += interval;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      else next = performance.now();
+    }
+    await c.end();
+  }
+
+  const running = Array.from({ length: workers }, (_, i) => worker(i));
+  process.on('message', async (m: Msg) => {
+    if (m.cmd === 'phase') {
+      table = m.table;
+      phase = m.phase;
+      process.send!({ ok: true });
+    } else if (m.cmd === 'stop') {
+      stop = true;
+      await Promise.all(running);
+      const stats: PhaseStats[] = [...samples].map(([name, xs]) => {
+        const all = xs.map((x) => x.ms).sort((a, b) => a - b);
+        const byOp: PhaseStats['byOp'] = {};
+        for (const op of ['read', 'refresh', 'insert'] as const) {
+          const s = xs.filter((x) => x.op === op).map((x) => x.ms).sort((a, b) => a - b);
+          byOp[op] = { n: s.length, p99: percentile(s, 99), max: s.at(-1) ?? NaN };
+        }
+        return { phase: name, n: all.length, p50: percentile(all, 50), p99: percentile(all, 99), max: all.at(-1) ?? NaN, byOp };
+      });
+      process.send!({ stats }, () => process.exit(0));
+    }
+  });
+  process.send!({ ready: true });
+}
+
+// ---------------------------------------------------------------- orchestration (parent)
+
+function startWorkload(kind: 'pg' | 'mysql', url: string, cutoff: Date) {
+  const child = fork(new URL(import.meta.url).pathname, [
+    '--workload', '--kind', kind, '--url', url, '--cutoff', cutoff.toISOString(),
+    '--workers', String(values.workers), '--rate', String(values.rate),
+  ]);
+  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Record<string, unknown>));
+    child.once('exit', (code) => reject(new Error(`workload exited with ${code}`)));
+  });
+  return {
+    ready: next(),
+    async phase(phase: string, table: string) {
+      const reply = next();
+      child.send({ cmd: 'phase', phase, table } satisfies Msg);
+      await reply;
+    },
+    async stop(): Promise<PhaseStats[]> {
+      const reply = next();
+      child.send({ cmd: 'stop' } satisfies Msg);
+      return (await reply).stats as PhaseStats[];
+    },
+    child: child as ChildProcess,
+  };
+}
+
+function printStats(title: string, stats: PhaseStats[], notes: Record<string, string>) {
+  const idle = stats.find((s) => s.phase === 'idle')!;
+  console.log(`\n${title}`);
+  console.log('  phase                     ops   p50 ms   p99 ms   max ms   p99 read / refresh / insert   p99 vs idle');
+  for (const s of stats) {
+    const f = (x: number) => x.toFixed(1).padStart(8);
+    const ops = `${s.byOp.read!.p99.toFixed(1)} / ${s.byOp.refresh!.p99.toFixed(1)} / ${s.byOp.insert!.p99.toFixed(1)}`;
+    console.log(`  ${s.phase.padEnd(22)} ${String(s.n).padStart(6)} ${f(s.p50)} ${f(s.p99)} ${f(s.max)}   ${ops.padEnd(28)}  ${(s.p99 / idle.p99).toFixed(2)}x`);
+  }
+  const during = stats.find((s) => s.phase === 'cleanup')!;
+  const ratio = during.p99 / idle.p99;
+  console.log(`  => p99 during the default-settings cleanup: ${ratio.toFixed(2)}x idle (target <= 2x) ${ratio <= 2 ? 'OK' : 'ABOVE TARGET'}`);
+  for (const [k, v] of Object.entries(notes)) console.log(`  ${k}: ${v}`);
+}
+
+async function orchestrate(kind: 'pg' | 'mysql') {
+  const dbs = await import('../tests/helpers/databases');
+  const { prepareCleanup } = await import('../lib/cleanup/prepare');
+  const { runCleanup } = await import('../lib/cleanup/engine');
+  const { cleanupParamsSchema } = await import('../lib/schemas/cleanup-params');
+  const { parseTargetUrl } = await import('../lib/targets/target-url');
+  const { seedPgSessions, seedMysqlSessions, waitForPurge, fmtRate } = await import('./cleanup-seed');
+  const rows = Number(values.rows);
+  const idleMs = Number(values['idle-seconds']) * 1000;
+  const params = cleanupParamsSchema.parse({ sleepSeconds: values['sleep-seconds'], deleteCount: values['delete-count'] });
+  const cutoff = new Date();
+  const db = kind === 'pg' ? await dbs.createPgDatabase('jt_bench') : await dbs.createMysqlDatabase('jt_bench');
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let pg: import('pg').Client | null = null;
+  let my: import('mysql2/promise').Connection | null = null;
+  try {
+    if (kind === 'pg') {
+      pg = await dbs.pgClient(db.url);
+      await seedPgSessions(pg, { rows, cutoff, copies: ['live_a', 'live_b'] });
+      await pg.query('SET statement_timeout = 0');
+    } else {
+      my = await dbs.mysqlConn(db.url);
+      await seedMysqlSessions(my, { rows, cutoff, copies: ['live_a', 'live_b'] });
+    }
+    const adapter =
+      kind === 'pg'
+        ? (await import('../lib/targets/postgres/adapter')).createPostgresAdapter(parseTargetUrl('bench', db.url, 'TEST_PG_URL'))
+        : (await import('../lib/targets/mysql/adapter')).createMysqlAdapter(parseTargetUrl('bench', db.url, 'TEST_MYSQL_URL'));
+    const w = startWorkload(kind, db.url, cutoff);
+    await w.ready;
+    const notes: Record<string, string> = {};
+    try {
+      // idle baseline on the table about to be cleaned
+      await w.phase('warm-up', 'live_a');
+      await wait(2_000);
+      await w.phase('idle', 'live_a');
+      await wait(idleMs);
+
+      await w.phase('cleanup', 'live_a');
+      const driver = adapter.cleanupDriver();
+      const schema = kind === 'pg' ? 'public' : db.name;
+      const prep = await prepareCleanup({ driver, spec: { schema, table: 'live_a', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null }, cutoff, params });
+      const t = performance.now();
+      const r = await runCleanup({ driver, table: prep.table, bound: prep.bound, strategy: prep.plan.strategy, expiredFraction: prep.estimate.fraction, getParams: () => params });
+      const secs = (performance.now() - t) / 1000;
+      await driver.close();
+      notes.cleanup = `${prep.plan.strategy}, deleteCount ${params.deleteCount}, sleep ${params.sleepSeconds} s: ${r.totalDeleted} rows in ${secs.toFixed(1)} s (${fmtRate(r.totalDeleted / secs)} rows/s), ${r.batches} batches, ${r.endedBy}`;
+
+      await w.phase('after cleanup', 'live_a');
+      if (my) await waitForPurge(my);
+      if (pg) await pg.query('CHECKPOINT');
+      await w.phase('idle (copy)', 'live_b');
+      await wait(Math.min(idleMs, 5_000));
+      await w.phase('one big DELETE', 'live_b');
+      const t2 = performance.now();
+      const deleted = pg
+        ? (await pg.query('DELETE FROM live_b WHERE expire_date < $1', [cutoff])).rowCount
+        : ((await my!.query('DELETE FROM live_b WHERE expire_date < ?', [cutoff])) as unknown as [{ affectedRows: number }])[0].affectedRows;
+      notes['big DELETE'] = `${deleted} rows in ${((performance.now() - t2) / 1000).toFixed(1)} s`;
+      await w.phase('', 'live_b');
+    } finally {
+      const stats = (await w.stop()).filter((s) => ['idle', 'cleanup', 'idle (copy)', 'one big DELETE'].includes(s.phase));
+      await adapter.close();
+      printStats(`${kind === 'pg' ? 'PostgreSQL' : 'MySQL/MariaDB'}: ${rows} rows, 80% expired; workload ${values.workers} workers x ${values.rate} ops/s (80% reads by key, 15% refreshes, 5% new sessions)`, stats, notes);
+    }
+  } finally {
+    await pg?.end();
+    await my?.end();
+    await db.drop();
+  }
+}
+
+if (values.workload) {
+  await workload();
+} else {
+  if (values.dialect === 'pg' || values.dialect === 'both') await orchestrate('pg');
+  if (values.dialect === 'mysql' || values.dialect === 'both') await orchestrate('mysql');
+}
