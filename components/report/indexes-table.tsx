@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { IndexStat } from '@/lib/stats/types';
 import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 import { SortableTable, type Column } from './sortable-table';
+import { middleTruncate } from './middle-truncate';
 
 const METHOD_LABEL: Record<IndexStat['bloatMethod'], { text: string; title: string }> = {
   estimate: { text: 'estimate', title: 'Estimated from planner statistics (pg_stats); can mislead on tiny or TOAST-heavy tables' },
@@ -16,9 +17,9 @@ const COLUMNS: Column<IndexStat>[] = [
     label: 'Table',
     sortValue: (i) => `${i.schema}.${i.table}`,
     render: (i) => (
-      <span className="block max-w-56 truncate" title={`${i.schema}.${i.table}`}>
-        <span className="text-slate-400">{i.schema}.</span>
-        {i.table}
+      <span className="block max-w-80 truncate" title={`${i.schema}.${i.table}`}>
+        <span className="text-slate-400">{middleTruncate(i.schema, 12)}.</span>
+        {middleTruncate(i.table, 26)}
       </span>
     ),
   },
@@ -28,8 +29,8 @@ const COLUMNS: Column<IndexStat>[] = [
     sortValue: (i) => i.name,
     render: (i) => (
       <span className="flex items-center gap-1.5">
-        <span className="block max-w-72 truncate font-medium text-slate-900" title={i.name}>
-          {i.name}
+        <span className="block max-w-80 truncate font-medium text-slate-900" title={i.name}>
+          {middleTruncate(i.name, 40)}
         </span>
         {i.primary ? <span className="text-xs text-slate-400">primary</span> : i.unique ? <span className="text-xs text-slate-400">unique</span> : null}
       </span>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { SessionTableStat } from '@/lib/stats/types';
 import { formatCount, formatPercent } from '@/lib/format';
+import { middleTruncate } from './middle-truncate';
 
 function ttlText(seconds: number): string {
   if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
@@ -48,7 +49,7 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
               return (
                 <tr key={`${s.schema}.${s.table}`}>
                   <td className="whitespace-nowrap px-3 py-2 font-medium text-slate-900">
-                    <span className="text-slate-400">{s.schema}.</span>
+                    <span className="text-slate-400" title={s.schema}>{middleTruncate(s.schema, 24)}.</span>
                     {s.table}
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 text-slate-700">{s.preset}</td>

@@ -2,6 +2,7 @@
 // scaled to the largest table so lengths compare across rows.
 import type { TableStat } from '@/lib/stats/types';
 import { formatBytes } from '@/lib/format';
+import { middleTruncate } from './middle-truncate';
 
 const PARTS = [
   { key: 'tableBytes', label: 'Table', className: 'bg-table' },
@@ -30,7 +31,7 @@ export function SizeChart({ tables, limit = 15 }: { tables: TableStat[]; limit?:
         {top.map((t) => (
           <li key={`${t.schema}.${t.name}`} className="grid grid-cols-[minmax(0,14rem)_1fr_5rem] items-center gap-3 text-sm">
             <span className="truncate text-slate-700" title={`${t.schema}.${t.name}`}>
-              {t.name}
+              {middleTruncate(t.name, 30)}
             </span>
             <span
               className="flex h-4 overflow-hidden rounded-sm bg-slate-100"

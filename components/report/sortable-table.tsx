@@ -97,7 +97,7 @@ export function SortableTable<R>({
                     key={c.key}
                     scope="col"
                     aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-                    className={`whitespace-nowrap border-b border-slate-200 px-3 py-2 font-medium ${c.numeric ? 'text-right' : 'text-left'}`}
+                    className={`whitespace-nowrap border-b border-slate-200 px-2.5 py-2 font-medium ${c.numeric ? 'text-right' : 'text-left'}`}
                     title={c.title}
                   >
                     {c.sortValue ? (
@@ -124,7 +124,7 @@ export function SortableTable<R>({
             {shown.map((r) => (
               <tr key={rowKey(r)} className="hover:bg-slate-50">
                 {columns.map((c) => (
-                  <td key={c.key} className={`whitespace-nowrap px-3 py-1.5 ${c.numeric ? 'text-right tabular-nums' : 'text-left'}`}>
+                  <td key={c.key} className={`whitespace-nowrap px-2.5 py-1.5 ${c.numeric ? 'text-right tabular-nums' : 'text-left'}`}>
                     {c.render(r)}
                   </td>
                 ))}

@@ -4,6 +4,7 @@ import type { TableStat } from '@/lib/stats/types';
 import { formatBytes, formatCount } from '@/lib/format';
 import { formatAgo, formatUtc, latestOf } from '@/lib/format-time';
 import { SortableTable, type Column } from './sortable-table';
+import { middleTruncate } from './middle-truncate';
 
 const bytes = (v: number | null) => <span title={v === null ? undefined : `${formatCount(v)} bytes`}>{formatBytes(v)}</span>;
 
@@ -22,14 +23,23 @@ function Maintenance({ manual, auto, takenAt, what }: { manual?: string | null; 
 
 function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string): Column<TableStat>[] {
   const cols: Column<TableStat>[] = [
-    { key: 'schema', label: 'Schema', sortValue: (t) => t.schema, render: (t) => <span className="text-slate-500">{t.schema}</span> },
+    {
+      key: 'schema',
+      label: 'Schema',
+      sortValue: (t) => t.schema,
+      render: (t) => (
+        <span className="block max-w-32 truncate text-slate-500" title={t.schema}>
+          {t.schema}
+        </span>
+      ),
+    },
     {
       key: 'name',
       label: 'Name',
       sortValue: (t) => t.name,
       render: (t) => (
         <span className="block max-w-64 truncate font-medium text-slate-900" title={`${t.schema}.${t.name}`}>
-          {t.name}
+          {middleTruncate(t.name, 32)}
         </span>
       ),
     },
