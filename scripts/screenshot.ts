@@ -26,7 +26,8 @@ await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15000 
 await import('node:fs').then((fs) => fs.mkdirSync(out, { recursive: true }));
 for (const p of args.length ? args : ['/']) {
   await page.goto(base + p);
-  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(500); // let client components render; a prefetch keeps the network busy, so no 'networkidle'
   const file = `${out}/${p.replace(/[^a-z0-9]+/gi, '_') || 'root'}.png`;
   await page.screenshot({ path: file, fullPage: true });
   console.log(file);
