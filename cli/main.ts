@@ -17,6 +17,8 @@ const USAGE = `janitor — where the database space goes, and graceful session c
           [--target-batch-ms MS] [--max-replica-lag S] [--max-active-connections N]
           [--retry-for S] [--strategy auto|heap-walk|pk-range|keyset] [--dry-run] [--json]
   janitor runs list [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID
+  janitor reclaim (--url URL | --target NAME) --table NAME [--schema S] --mode full|vacuum|analyze|optimize
+          [--lock-timeout S] [--statement-timeout S] [--retries N] [--retry-pause S] [--json]
 
 Targets are configured as JANITOR_TARGET_<NAME>=postgresql://… or mysql://…`;
 
@@ -29,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve')).serveCommand,
   cleanup: async () => (await import('./commands/cleanup')).cleanupCommand,
   runs: async () => (await import('./commands/runs')).runsCommand,
+  reclaim: async () => (await import('./commands/reclaim')).reclaimCommand,
 };
 
 async function main() {

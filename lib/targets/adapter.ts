@@ -3,6 +3,7 @@
 import type { Dialect } from './target-url';
 import type { DatabaseStat, ExpiryType, IndexStat, SessionTableStat, TableStat } from '../stats/types';
 import type { CleanupDriver, CleanupDriverOptions } from '../cleanup/driver';
+import type { ReclaimDriver } from '../reclaim/driver';
 
 export type ColumnInfo = {
   name: string;
@@ -47,6 +48,8 @@ export interface TargetAdapter extends StatsAdapter {
   readonly name: string;
   /** A driver for one cleanup run: a dedicated connection, the table lock, batched deletes. Close it when the run ends. */
   cleanupDriver(opts?: CleanupDriverOptions): CleanupDriver;
+  /** A driver for one reclaim (VACUUM / OPTIMIZE) or its preflight: a dedicated connection and the table lock. Close it when done. */
+  reclaimDriver(): ReclaimDriver;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,8 @@ import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import type { TargetConfig } from '../target-url';
 import type { CleanupDriver, CleanupDriverOptions } from '../../cleanup/driver';
 import { MysqlCleanupDriver } from './cleanup-driver';
+import { MysqlReclaimDriver } from './reclaim-driver';
+import type { ReclaimDriver } from '../../reclaim/driver';
 import { createMysqlPool } from './connect';
 import { describeMysqlError } from './describe-mysql-error';
 import { flavorOf, type MysqlFlavor, type MysqlSource } from './source';
@@ -100,6 +102,10 @@ export class MysqlAdapter implements TargetAdapter, MysqlSource {
 
   cleanupDriver(opts?: CleanupDriverOptions): CleanupDriver {
     return new MysqlCleanupDriver(this.pool, this.name, this.databaseName, opts);
+  }
+
+  reclaimDriver(): ReclaimDriver {
+    return new MysqlReclaimDriver(this.pool, this.name, this.databaseName);
   }
 
   async close() {

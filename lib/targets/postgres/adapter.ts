@@ -9,6 +9,8 @@ import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import { createPgPool } from './connect';
 import { PgCleanupDriver } from './cleanup-driver';
 import type { CleanupDriver, CleanupDriverOptions } from '../../cleanup/driver';
+import { PgReclaimDriver } from './reclaim-driver';
+import type { ReclaimDriver } from '../../reclaim/driver';
 import { createPgSession, type PgSession } from './pg-query';
 import { readDatabase } from './database';
 import { readTables } from './tables';
@@ -72,6 +74,10 @@ export class PostgresAdapter implements TargetAdapter {
 
   cleanupDriver(opts?: CleanupDriverOptions): CleanupDriver {
     return new PgCleanupDriver(this.pool, this.name, opts);
+  }
+
+  reclaimDriver(): ReclaimDriver {
+    return new PgReclaimDriver(this.pool, this.name);
   }
 
   async close() {

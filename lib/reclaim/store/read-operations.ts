@@ -1,0 +1,32 @@
+// Reading reclaim operations from the store, for pages and the CLI.
+import 'server-only';
+import { store } from '../../store/client';
+import { ACTIVE_OPERATION_STATUSES, toOperationView, type OperationView } from '../operation-view';
+
+export async function getOperation(id: string): Promise<OperationView | null> {
+  const db = await store();
+  const r = await db.operation.findUnique({ where: { id } });
+  return r ? toOperationView(r) : null;
+}
+
+/** Newest first; filter by target, and by table within it. */
+export async function listOperations(opts: { target?: string; schema?: string; table?: string; limit?: number } = {}): Promise<OperationView[]> {
+  const db = await store();
+  const rows = await db.operation.findMany({
+    where: {
+      ...(opts.target ? { target: opts.target } : {}),
+      ...(opts.schema ? { schema: opts.schema } : {}),
+      ...(opts.table ? { table: opts.table } : {}),
+    },
+    orderBy: { createdAt: 'desc' },
+    take: Math.min(opts.limit ?? 50, 500),
+  });
+  return rows.map(toOperationView);
+}
+
+/** The queued or running operation on this table, if any. */
+export async function findActiveOperation(target: string, schema: string, table: string): Promise<OperationView | null> {
+  const db = await store();
+  const r = await db.operation.findFirst({ where: { target, schema, table, status: { in: ACTIVE_OPERATION_STATUSES } } });
+  return r ? toOperationView(r) : null;
+}

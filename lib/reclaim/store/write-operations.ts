@@ -1,0 +1,89 @@
+// Reclaim operation state changes. Every change the worker makes is guarded
+// by status and owner (`updateMany where status='running' and owner=me`), so a
+// worker whose operation was marked interrupted sees 0 rows updated instead of
+// overwriting.
+import 'server-only';
+import { store } from '../../store/client';
+import { AppError } from '../../errors';
+import type { Blocker } from '../driver';
+import type { ReclaimProgress } from '../events';
+import type { StoredOperationParams } from '../operation-view';
+import { findActiveOperation } from './read-operations';
+
+export type NewOperation = {
+  target: string;
+  schema: string;
+  table: string;
+  mode: string;
+  params: StoredOperationParams;
+  startedBy: string;
+  owner: string;
+};
+
+export function operationConflict(schema: string, table: string, operationId: string | null): AppError {
+  return new AppError(
+    `a reclaim of ${schema}.${table} is already running${operationId ? ` (operation ${operationId})` : ''}`,
+    'conflict',
+    { operationId },
+  );
+}
+
+/** Creates a running operation; the store's partial unique index refuses a second active one on the table. */
+export async function createOperation(o: NewOperation): Promise<string> {
+  const db = await store();
+  const now = new Date();
+  try {
+    const row = await db.operation.create({
+      data: { ...o, params: JSON.stringify(o.params), status: 'running', startedAt: now, heartbeatAt: now },
+    });
+    return row.id;
+  } catch (e) {
+    if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) {
+      const active = await findActiveOperation(o.target, o.schema, o.table);
+      throw operationConflict(o.schema, o.table, active?.id ?? null);
+    }
+    throw e;
+  }
+}
+
+/** Records progress (and the heartbeat); false when this worker no longer owns the operation. */
+export async function recordOperationProgress(
+  id: string,
+  owner: string,
+  data: { progress?: ReclaimProgress; beforeBytes?: number },
+): Promise<boolean> {
+  const db = await store();
+  const r = await db.operation.updateMany({
+    where: { id, owner, status: 'running' },
+    data: {
+      heartbeatAt: new Date(),
+      ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
+      ...(data.beforeBytes !== undefined ? { beforeBytes: data.beforeBytes } : {}),
+    },
+  });
+  return r.count === 1;
+}
+
+/** The worker's last word: running → completed / failed. */
+export async function finishOperation(
+  id: string,
+  owner: string,
+  to: 'completed' | 'failed',
+  data: { afterBytes: number | null; error: string | null; blockers: Blocker[]; progress: ReclaimProgress | null },
+): Promise<boolean> {
+  const db = await store();
+  const now = new Date();
+  const r = await db.operation.updateMany({
+    where: { id, owner, status: 'running' },
+    data: {
+      status: to,
+      afterBytes: data.afterBytes,
+      error: data.error,
+      blockers: data.blockers.length ? JSON.stringify(data.blockers) : null,
+      ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
+      finishedAt: now,
+      heartbeatAt: now,
+    },
+  });
+  return r.count === 1;
+}
