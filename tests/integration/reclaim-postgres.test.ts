@@ -110,6 +110,17 @@ describe('reclaim on PostgreSQL', () => {
     ]);
   });
 
+  it('with pgstattuple installed, the size after VACUUM FULL is estimated from measured live rows', async () => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pgstattuple');
+    await seed('sessions_measured', 50_000, 0.8);
+    const pre = await preflightReclaim({ target: target(), table: 'sessions_measured', mode: 'full' });
+    expect(pre.estimateMethod).toContain('pgstattuple_approx');
+    const r = await executeReclaim({ target: target(), table: 'sessions_measured', params: { mode: 'full' }, startedBy: 'cli' });
+    expect(r.status).toBe('completed');
+    expect(pre.expectedAfterBytes).toBeGreaterThan(r.afterBytes! * 0.8);
+    expect(pre.expectedAfterBytes).toBeLessThan(r.afterBytes! * 1.2);
+  });
+
   it('VACUUM and ANALYZE complete and take the lock that lets reads and writes go on', async () => {
     for (const mode of ['vacuum', 'analyze'] as const) {
       const pre = await preflightReclaim({ target: target(), table: 'sessions_big', mode });
