@@ -41,17 +41,20 @@ async function seed(table: string, rows: number, deleteShare: number) {
  */
 async function settled(table: string) {
   let last = '';
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 120; i++) {
     await conn.query(`ANALYZE TABLE ${table}`);
     const [rows] = await conn.query(
-      `SELECT GROUP_CONCAT(index_name, stat_name, stat_value ORDER BY index_name, stat_name) AS s
+      `SELECT GROUP_CONCAT(index_name, stat_name, stat_value ORDER BY index_name, stat_name) AS s,
+              SUM(IF(index_name = 'PRIMARY' AND stat_name = 'n_leaf_pages', stat_value, 0)) AS leaf,
+              SUM(IF(index_name = 'PRIMARY' AND stat_name = 'size', stat_value, 0)) AS size
          FROM mysql.innodb_index_stats WHERE database_name = ? AND table_name = ? AND stat_name IN ('n_leaf_pages', 'size')`,
       [db.name, table],
     );
-    const now = String((rows as { s: string }[])[0]!.s);
-    if (now === last) return;
-    last = now;
-    await new Promise((res) => setTimeout(res, 1_000));
+    const r = (rows as { s: string; leaf: number; size: number }[])[0]!;
+    // purged (most leaves emptied and merged) and no longer changing
+    if (Number(r.leaf) < Number(r.size) * 0.5 && r.s === last) return;
+    last = r.s;
+    await new Promise((res) => setTimeout(res, 500));
   }
   throw new Error('InnoDB purge did not settle within a minute');
 }
@@ -144,6 +147,8 @@ describe('reclaim on MariaDB', () => {
     const holderId = Number((idRows as { id: number }[])[0]!.id);
     await holder.query('BEGIN');
     await holder.query('SELECT COUNT(*) FROM sessions_held');
+    // information_schema.INNODB_TRX is a cache refreshed at most every 100 ms
+    await new Promise((r) => setTimeout(r, 300));
     try {
       const pre = await preflightReclaim({ target: target(), table: 'sessions_held', mode: 'optimize', longerThanSeconds: 0 });
       expect(pre.blockers.map((b) => b.pid)).toContain(holderId);

@@ -4,8 +4,11 @@
 // read or written the table holds one until it commits. Who holds metadata
 // locks is visible only with instrumentation: MySQL 8's
 // performance_schema.metadata_locks, or MariaDB's METADATA_LOCK_INFO plugin.
-// Without it, every open transaction (information_schema.INNODB_TRX) is a
-// possible blocker and is listed as such (blocksOperation: null).
+// Without it, every open transaction is a possible blocker and is listed as
+// such (blocksOperation: null). Open transactions come from
+// information_schema.INNODB_TRX and from SHOW ENGINE INNODB STATUS: MariaDB
+// leaves a transaction that has only read (the usual blocker: a request that
+// read the table and never committed) out of INNODB_TRX.
 import 'server-only';
 import type { Blocker, ReclaimMode } from '../../reclaim/driver';
 import { redact } from '../../redact';
@@ -56,6 +59,24 @@ async function metadataLocks(rows: MysqlRows, flavor: MysqlFlavor, ref: { schema
   }
 }
 
+/** Connection id → seconds its transaction has been active, from SHOW ENGINE INNODB STATUS; empty without the PROCESS privilege. */
+export async function activeTransactions(rows: MysqlRows): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  let text: string;
+  try {
+    const [r] = await rows<{ Status: string }>('SHOW ENGINE INNODB STATUS');
+    text = String(r?.Status ?? '');
+  } catch {
+    return out;
+  }
+  for (const block of text.split('\n---TRANSACTION ').slice(1)) {
+    const active = /^[^\n]*\bACTIVE (?:\(PREPARED\) )?(\d+) sec/.exec(block);
+    const thread = /\b(?:MariaDB|MySQL) thread id (\d+)/.exec(block);
+    if (active && thread) out.set(Number(thread[1]), Number(active[1]));
+  }
+  return out;
+}
+
 /** Whether a metadata lock held in `mode` makes this reclaim mode wait. */
 function mdlConflicts(mode: ReclaimMode, held: string): boolean {
   // OPTIMIZE needs an exclusive metadata lock at its start and end: everything conflicts.
@@ -82,6 +103,9 @@ export async function mysqlBlockers(
     else held.set(id, [...(held.get(id) ?? []), mode]);
   }
   const ids = [...new Set([...held.keys(), ...waiting, ...seen])];
+  const trxFromStatus = await activeTransactions(rows);
+  const longTrx = [...trxFromStatus].filter(([, age]) => age >= opts.longerThanSeconds).map(([id]) => id);
+  const list = (xs: number[]) => (xs.length ? xs.map(() => '?').join(', ') : 'NULL');
   // Known lock holders and waiters are listed wherever they are; open
   // transactions and long statements only for sessions using the table's
   // database (or none): on a shared server the rest are almost always someone
@@ -95,16 +119,17 @@ export async function mysqlBlockers(
         AND (((p.DB = ? OR p.DB IS NULL)
               AND ((x.trx_id IS NOT NULL AND TIMESTAMPDIFF(SECOND, x.trx_started, NOW()) >= ?)
                 OR (p.COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Slave_IO', 'Slave_SQL') AND p.TIME >= ?)
-                OR p.STATE LIKE 'Waiting for table metadata lock%'))
-          OR p.ID IN (${ids.length ? ids.map(() => '?').join(', ') : 'NULL'}))
+                OR p.STATE LIKE 'Waiting for table metadata lock%'
+                OR p.ID IN (${list(longTrx)})))
+          OR p.ID IN (${list(ids)}))
       ORDER BY trxAge DESC, p.TIME DESC
       LIMIT 50`,
-    [ref.schema, opts.longerThanSeconds, opts.longerThanSeconds, ...ids],
+    [ref.schema, opts.longerThanSeconds, opts.longerThanSeconds, ...longTrx, ...ids],
   );
 
   return sessions.map((s) => {
     const id = toNumber(s.id)!;
-    const trxAge = toNumber(s.trxAge);
+    const trxAge = toNumber(s.trxAge) ?? trxFromStatus.get(id) ?? null;
     const time = toNumber(s.time);
     const locks = held.get(id) ?? [];
     const reasons: Blocker['reasons'] = [];

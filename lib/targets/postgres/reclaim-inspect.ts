@@ -4,13 +4,16 @@
 // fillfactor, and every index is rebuilt from them. The live bytes come from
 // pgstattuple_approx when the extension is installed and this login may run
 // it (it reads the pages the visibility map does not vouch for, so it runs
-// under a short statement timeout), otherwise from the planner statistics:
-// live rows × the row width pg_stats reports. Btree indexes are sized for the
+// under a short statement timeout), otherwise from live rows counted in a
+// sample of pages × the row width pg_stats reports. (pg_stat_user_tables'
+// n_live_tup lags bulk deletes by up to the statistics flush interval, and
+// reltuples until the next VACUUM or ANALYZE: right after a cleanup both can
+// be far off.) Btree indexes are sized for the
 // live rows with the same formula the space report uses for bloat
 // (index-bloat.ts); other index types and TOAST shrink with the heap.
 import 'server-only';
 import { AppError, isAppError } from '../../errors';
-import { quoteIdent } from '../quote-identifier';
+import { quoteIdent, quoteQualified } from '../quote-identifier';
 import { estimateBtreeBloatRatio } from './index-bloat';
 import type { ReclaimTable } from '../../reclaim/driver';
 
@@ -139,6 +142,30 @@ async function measureLive(rows: PgRows, oid: number): Promise<ApproxRow | null>
   }
 }
 
+/** Heap pages a live-row sample reads at most: ~16 MB of 8 KiB pages. */
+const SAMPLE_PAGES = 2_000;
+
+/** Live rows counted in a random sample of heap pages, scaled to the whole heap; null when it fails or takes too long. */
+async function sampleLiveRows(rows: PgRows, ref: { schema: string; table: string }, heapPages: number): Promise<number | null> {
+  if (heapPages <= 0) return 0;
+  const percent = Math.min(100, (100 * SAMPLE_PAGES) / heapPages);
+  const from = quoteQualified('postgres', ref.schema, ref.table);
+  try {
+    await rows('BEGIN READ ONLY');
+    try {
+      await rows("SELECT set_config('statement_timeout', '5s', true)");
+      const sql = percent >= 100 ? `SELECT count(*)::float8 AS n FROM ${from}` : `SELECT count(*)::float8 AS n FROM ${from} TABLESAMPLE SYSTEM ($1)`;
+      const [r] = await rows<{ n: number }>(sql, percent >= 100 ? [] : [percent]);
+      return r ? Math.round((Number(r.n) * 100) / percent) : null;
+    } finally {
+      await rows('ROLLBACK').catch(() => undefined);
+    }
+  } catch (e) {
+    if (isAppError(e) && (e.kind === 'unreachable' || e.kind === 'auth')) throw e;
+    return null;
+  }
+}
+
 export async function inspectPgReclaimTable(rows: PgRows, ref: { schema: string; table: string }): Promise<PgReclaimTable> {
   const [t] = await rows<TableRow>(TABLE_SQL, [ref.schema, ref.table]);
   if (!t) throw new AppError(`table ${ref.schema}.${ref.table} does not exist`, 'not-found');
@@ -151,9 +178,9 @@ export async function inspectPgReclaimTable(rows: PgRows, ref: { schema: string;
   const bs = Number(t.block_size);
   const heapBytes = Number(t.heap_bytes);
   const dead = t.dead === null ? null : Number(t.dead);
-  // pg_stat counters follow every commit; reltuples only the last VACUUM/ANALYZE.
   const statsLive = t.live !== null && (Number(t.live) > 0 || (dead ?? 0) > 0) ? Number(t.live) : null;
-  const liveRows = approx ? Number(approx.approx_tuple_count) : (statsLive ?? (t.reltuples >= 0 ? Number(t.reltuples) : null));
+  const sampled = approx ? null : await sampleLiveRows(rows, ref, Math.ceil(heapBytes / bs));
+  const liveRows = approx ? Number(approx.approx_tuple_count) : (sampled ?? statsLive ?? (t.reltuples >= 0 ? Number(t.reltuples) : null));
   const usable = (bs - PAGE_HEADER) * (Number(t.fillfactor) / 100);
 
   let heapAfter: number;
@@ -167,7 +194,7 @@ export async function inspectPgReclaimTable(rows: PgRows, ref: { schema: string;
     const header = maxalign(HEAP_TUPLE_HEADER + (t.has_nulls ? Math.ceil(t.columns / 8) : 0));
     const perRow = header + maxalign(Number(t.data_width)) + LINE_POINTER;
     heapAfter = Math.ceil((liveRows * perRow) / usable) * bs;
-    method = 'estimate from pg_stats row widths and live rows';
+    method = `estimate from ${sampled !== null ? 'live rows in a sample of pages' : 'live rows in pg_stat_user_tables'} and pg_stats row widths`;
   } else if (statsLive !== null && dead !== null && statsLive + dead > 0) {
     heapAfter = heapBytes * (statsLive / (statsLive + dead));
     method = 'estimate from live / dead rows (no column statistics yet)';
