@@ -151,7 +151,7 @@ export interface CleanupDriver {
   countExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number>;
   /** Cursor for the beginning of a walk with this strategy. */
   startCursor(table: TableFacts, strategy: StrategyName, opts: StartCursorOptions): Promise<CleanupCursor>;
-  /** One batch: one short autocommitted DELETE that keeps the expiry predicate. */
+  /** One batch: one short DELETE in its own transaction, committed at once, that keeps the expiry predicate. */
   deleteBatch(req: DeleteBatchRequest): Promise<DeleteBatchResult>;
   /** The statements the next batch would run and the server's plan for them; deletes nothing. */
   explain(req: Omit<DeleteBatchRequest, 'rollback'>): Promise<ExplainResult>;

@@ -1,6 +1,7 @@
 // MySQL / MariaDB side of the cleanup engine. Batches run on one dedicated
 // connection: its session carries the lock-wait and statement timeouts and the
-// GET_LOCK that makes a run exclusive per table. Each DELETE autocommits.
+// GET_LOCK that makes a run exclusive per table. Each DELETE is its own short
+// transaction, committed as soon as it returns.
 import 'server-only';
 import type mysql from 'mysql2/promise';
 import type {
@@ -148,15 +149,29 @@ export class MysqlCleanupDriver implements CleanupDriver {
     return this.rows<R>(t.sql, [...t.params, ...stmt.params]);
   }
 
-  /** A DELETE, autocommitted, or inside a transaction that is rolled back (a timed sample). */
+  /**
+   * A DELETE in its own transaction: committed, or rolled back (a timed sample).
+   * Not autocommitted: a DELETE waiting on a row lock keeps going on the server
+   * after this process dies, and autocommitted it would delete a batch the run
+   * never recorded. In a transaction it waits for a COMMIT that never comes,
+   * and the server rolls it back when the connection closes.
+   */
   private async runDelete(stmt: MysqlStatement, rollback: boolean | undefined): Promise<number> {
-    if (!rollback) return (await this.exec<Header>(stmt)).affectedRows;
     await this.exec({ sql: 'START TRANSACTION', params: [] });
+    let deleted: number;
     try {
-      return (await this.exec<Header>(stmt)).affectedRows;
-    } finally {
+      deleted = (await this.exec<Header>(stmt)).affectedRows;
+    } catch (e) {
+      // A lock wait timeout rolls back only the statement; end the transaction too.
       if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
+      throw e;
     }
+    if (rollback) {
+      await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
+    } else {
+      await this.exec({ sql: 'COMMIT', params: [] });
+    }
+    return deleted;
   }
 
   inspect(spec: ExpirySpec): Promise<TableFacts> {

@@ -1,7 +1,8 @@
 // PostgreSQL side of the cleanup engine. Batches run on one dedicated
 // connection: its session carries the statement and lock timeouts and the
 // advisory lock that makes a run exclusive per table. Each DELETE is its own
-// autocommitted statement, so no batch holds row locks longer than itself.
+// short transaction, committed as soon as it returns, so no batch holds row
+// locks longer than itself.
 import 'server-only';
 import type pg from 'pg';
 import type {
@@ -122,10 +123,19 @@ export class PgCleanupDriver implements CleanupDriver {
     return (await this.exec<R>({ sql, params })).rows;
   }
 
-  /** A statement in its own transaction: read-only with a longer timeout, or rolled back (a timed sample). */
+  /**
+   * A statement in its own transaction: read-only with a longer timeout, a
+   * batch that commits, or rolled back (a timed sample).
+   *
+   * A batch is not an autocommitted statement: a DELETE waiting on a row lock
+   * keeps going on the server after this process dies, and autocommitted it
+   * would delete a batch the run never recorded. Inside a transaction it waits
+   * for a COMMIT that never comes, and the server rolls it back when it finds
+   * the connection gone.
+   */
   private async inTransaction<R extends pg.QueryResultRow>(
     stmt: PgStatement,
-    mode: { readOnly: true; timeoutMs: number } | { rollback: true },
+    mode: { readOnly: true; timeoutMs: number } | { rollback: true } | { commit: true },
   ): Promise<pg.QueryResult<R>> {
     await this.exec({ sql: 'readOnly' in mode ? 'BEGIN READ ONLY' : 'BEGIN', params: [] });
     try {
@@ -133,7 +143,7 @@ export class PgCleanupDriver implements CleanupDriver {
         await this.exec({ sql: "SELECT set_config('statement_timeout', $1, true)", params: [`${mode.timeoutMs}ms`] });
       }
       const r = await this.exec<R>(stmt);
-      await this.exec({ sql: 'readOnly' in mode ? 'COMMIT' : 'ROLLBACK', params: [] });
+      await this.exec({ sql: 'rollback' in mode ? 'ROLLBACK' : 'COMMIT', params: [] });
       return r;
     } catch (e) {
       if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
@@ -217,7 +227,7 @@ export class PgCleanupDriver implements CleanupDriver {
     }
     const { from, to } = this.heapRange({ ...req, cursor });
     const stmt = heapWalkDelete(req.table, from, to, req.bound);
-    const r = req.rollback ? await this.inTransaction(stmt, { rollback: true }) : await this.exec(stmt);
+    const r = await this.inTransaction(stmt, req.rollback ? { rollback: true } : { commit: true });
     const deleted = r.rowCount ?? 0;
     const next: HeapWalkCursor = { ...cursor, page: to, expiredPerPage: nextDensity(cursor.expiredPerPage, deleted, to - from) };
     let done = false;
@@ -233,7 +243,7 @@ export class PgCleanupDriver implements CleanupDriver {
   private async keysetBatch(req: DeleteBatchRequest & { cursor: KeysetCursor }): Promise<DeleteBatchResult> {
     const stmt = keysetDelete(req.table, req.cursor.after, req.size, req.bound);
     type Row = { deleted: number; seen: number; last_expiry: string | null; last_tid: string | null };
-    const r = req.rollback ? await this.inTransaction<Row>(stmt, { rollback: true }) : await this.exec<Row>(stmt);
+    const r = await this.inTransaction<Row>(stmt, req.rollback ? { rollback: true } : { commit: true });
     const { deleted, seen, last_expiry, last_tid } = r.rows[0]!;
     const after = seen > 0 && last_expiry !== null && last_tid !== null ? { expiry: last_expiry, row: last_tid } : req.cursor.after;
     return { deleted, scanned: seen, nextCursor: { ...req.cursor, after }, done: seen < req.size, walked: null };
