@@ -1,6 +1,9 @@
 // A run whose process died stays "running" in the store. It is marked
 // interrupted when its owner process is gone (same host, pid not alive) or its
 // heartbeat is older than STALE_MS, so it shows as such and can be resumed.
+// A live pid alone does not keep a run: a restarted container gets the same
+// pid (often 1) and hostname, so the dead worker's pid belongs to the new
+// process. A live worker beats every few seconds whatever its batch is doing.
 import 'server-only';
 import os from 'node:os';
 import { store } from '../client';
@@ -31,7 +34,7 @@ export async function markInterruptedRuns(now = Date.now()): Promise<number> {
   for (const r of running) {
     const alive = ownerAlive(r.owner);
     const stale = !r.heartbeatAt || now - r.heartbeatAt.getTime() > STALE_MS;
-    if (alive === false || (alive === null && stale)) {
+    if (alive === false || stale) {
       const u = await db.run.updateMany({
         where: { id: r.id, status: 'running', owner: r.owner },
         data: { status: 'interrupted', error: 'the process running it stopped; resume to continue from the last batch' },
