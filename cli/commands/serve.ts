@@ -12,7 +12,7 @@ import { upsertUser } from '@/lib/auth/users';
 
 const DEMO_USER = 'demo';
 const DEMO_PASSWORD = 'janitor-demo';
-const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'package-lock.json', 'app/globals.css'];
+const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'app/globals.css'];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
