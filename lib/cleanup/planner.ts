@@ -25,7 +25,7 @@ export function describeStrategy(s: StrategyName): string {
     case 'pk-range':
       return 'walking the primary key in ranges';
     case 'keyset':
-      return 'following the expiry index from the oldest row';
+      return 'following the expiry index from the oldest expired row';
   }
 }
 
@@ -65,7 +65,7 @@ export function planCleanup(opts: {
   const walk = WALK[table.dialect];
   const share = `${pct(estimate.fraction)} of ${rows(estimate.total)} rows are expired${estimate.method === 'exact' ? '' : ' (estimated)'}`;
   if (!table.strategies.includes(walk)) {
-    return { strategy: 'keyset', reason: `${describeStrategy('keyset')} on "${col}": ${table.unsupported[walk]}` };
+    return { strategy: 'keyset', reason: `following the index on "${col}" from the oldest expired row, since ${table.unsupported[walk]}` };
   }
   if (!table.strategies.includes('keyset')) {
     return { strategy: walk, reason: `${describeStrategy(walk)}, which needs no index (there is none on "${col}"); ${share}` };
@@ -73,7 +73,7 @@ export function planCleanup(opts: {
   if (estimate.fraction < KEYSET_MAX_FRACTION && estimate.total > SMALL_TABLE_ROWS) {
     return {
       strategy: 'keyset',
-      reason: `only ${share}: ${describeStrategy('keyset')} on "${col}" reads just those rows instead of the whole table`,
+      reason: `only ${share}: following the index on "${col}" reads just those rows instead of the whole table`,
     };
   }
   return {

@@ -217,7 +217,7 @@ describe('PostgreSQL cleanup', () => {
     expect(prep.estimate.fraction).toBeGreaterThan(0.005);
     expect(prep.estimate.fraction).toBeLessThan(0.05);
     expect(prep.plan.strategy).toBe('keyset');
-    expect(prep.plan.reason).toContain('following the expiry index');
+    expect(prep.plan.reason).toContain('following the index on "expire_date" reads just those rows');
   });
 
   it('dry-run counts and shows the SQL and plan but deletes nothing', async () => {

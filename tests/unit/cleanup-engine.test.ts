@@ -11,6 +11,7 @@ import type {
 } from '@/lib/cleanup/driver';
 import { cleanupParamsSchema, type CleanupParams } from '@/lib/schemas/cleanup-params';
 import { AppError } from '@/lib/errors';
+import { planCleanup } from '@/lib/cleanup/planner';
 
 /** Time that only moves when the engine sleeps or a fake batch "takes" time. */
 class FakeClock {
@@ -115,6 +116,11 @@ class FakeDriver implements CleanupDriver {
     return { acquired: true, holder: null };
   }
   async unlock() {}
+  async truncate() {
+    const removed = this.rows.length;
+    this.rows = [];
+    return { removed };
+  }
   async throttleSignals() {
     this.signalCalls++;
     return this.signals.shift() ?? { replicaLagSeconds: 0, activeConnections: 1 };
@@ -401,5 +407,75 @@ describe('cleanup engine', () => {
     expect(r.batches).toBe(2001);
     expect(r.totalDeleted).toBe(16_000);
     expect(JSON.stringify(r).length).toBeLessThan(2000);
+  });
+});
+
+describe('cleanup parameters', () => {
+  it('fills sensible defaults for a run started without touching anything', () => {
+    const p = cleanupParamsSchema.parse({});
+    expect(p).toMatchObject({ deleteCount: 5000, iterationCount: null, maxRuntimeSeconds: null, dryRun: false, targetBatchMs: null, strategy: 'auto' });
+    expect(p.sleepSeconds).toBeGreaterThan(0);
+  });
+
+  it('reads form and command-line strings: numbers, fractions, blank limits, checkboxes', () => {
+    const p = cleanupParamsSchema.parse({ deleteCount: '1000', sleepSeconds: '0.25', iterationCount: '', maxRuntimeSeconds: '3600', dryRun: 'on' });
+    expect(p).toMatchObject({ deleteCount: 1000, sleepSeconds: 0.25, iterationCount: null, maxRuntimeSeconds: 3600, dryRun: true });
+  });
+
+  it.each([
+    [{ deleteCount: -5 }, 'Delete count must be at least 1'],
+    [{ deleteCount: 2.5 }, 'Delete count must be a whole number'],
+    [{ deleteCount: 10_000_000 }, 'Delete count must be at most 100,000'],
+    [{ sleepSeconds: -1 }, 'Sleep seconds must be at least 0'],
+    [{ sleepSeconds: 'soon' }, 'Sleep seconds must be a number'],
+    [{ iterationCount: 0 }, 'Iteration count must be at least 1'],
+    [{ maxRuntimeSeconds: 0 }, 'Max runtime must be more than 0'],
+    [{ targetBatchMs: 1 }, 'Target batch time (ms) must be at least 10'],
+    [{ strategy: 'delete-limit' }, 'Strategy must be one of auto, heap-walk, pk-range, keyset'],
+  ])('rejects %j with a clear message', (input, message) => {
+    const r = cleanupParamsSchema.safeParse(input);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toBe(message);
+  });
+});
+
+describe('strategy planner', () => {
+  const pg: TableFacts = { ...TABLE, dialect: 'postgres', strategies: ['heap-walk', 'keyset'], unsupported: {} };
+  const estimate = (fraction: number, total: number) => ({ expired: Math.round(fraction * total), total, fraction, method: 'exact' as const });
+
+  it('walks the table when most rows are expired', () => {
+    expect(planCleanup({ table: pg, estimate: estimate(0.8, 2_000_000) })).toEqual({
+      strategy: 'heap-walk',
+      reason: '80% of 2.0M rows are expired: walking the heap in physical order (TID ranges) reads each row once and keeps batches flat, near the speed of one big DELETE',
+    });
+    expect(planCleanup({ table: TABLE, estimate: estimate(0.5, 600_000) }).strategy).toBe('pk-range');
+  });
+
+  it('follows the expiry index when few rows of a big table are expired', () => {
+    const plan = planCleanup({ table: pg, estimate: { ...estimate(0.01, 50_000_000), method: 'sample' } });
+    expect(plan.strategy).toBe('keyset');
+    expect(plan.reason).toBe('only 1.0% of 50.0M rows are expired (estimated): following the index on "expires" reads just those rows instead of the whole table');
+  });
+
+  it('uses what the table allows, and says why', () => {
+    const noIndex = { ...pg, strategies: ['heap-walk' as const], unsupported: { keyset: 'no index on "expires"' } };
+    expect(planCleanup({ table: noIndex, estimate: estimate(0.01, 50_000_000) }).reason).toContain('which needs no index (there is none on "expires")');
+    const pg13 = { ...pg, strategies: ['keyset' as const], unsupported: { 'heap-walk': 'PostgreSQL 13.4 has no TID range scans (needs 14 or later)' } };
+    expect(planCleanup({ table: pg13, estimate: estimate(0.8, 1000) })).toEqual({
+      strategy: 'keyset',
+      reason: 'following the index on "expires" from the oldest expired row, since PostgreSQL 13.4 has no TID range scans (needs 14 or later)',
+    });
+  });
+
+  it('honours an operator choice only when the table allows it', () => {
+    expect(planCleanup({ table: pg, estimate: estimate(0.8, 1000), requested: 'keyset' }).strategy).toBe('keyset');
+    const noIndex = { ...pg, strategies: ['heap-walk' as const], unsupported: { keyset: 'no index on "expires"' } };
+    expect(() => planCleanup({ table: noIndex, estimate: estimate(0.8, 1000), requested: 'keyset' })).toThrow(
+      'cannot use keyset on app.sessions: no index on "expires"',
+    );
+    const nothing = { ...pg, strategies: [], unsupported: { 'heap-walk': 'PostgreSQL 13.4 has no TID range scans (needs 14 or later)', keyset: 'no index on "expires"' } };
+    expect(() => planCleanup({ table: nothing, estimate: estimate(0.8, 1000) })).toThrow(
+      'cannot clean up app.sessions in batches: PostgreSQL 13.4 has no TID range scans (needs 14 or later); no index on "expires"',
+    );
   });
 });
