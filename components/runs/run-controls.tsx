@@ -29,7 +29,8 @@ export function RunControls({ run }: { run: RunView }) {
 
   const s = run.status;
   const canPause = s === 'running' && run.control !== 'pause' && run.control !== 'cancel';
-  const canResume = s === 'paused' || s === 'interrupted';
+  // A cancelled run was stopped for good here; the CLI can still resume one (its Ctrl-C cancels).
+  const canResume = s === 'paused' || s === 'interrupted' || s === 'failed';
   const canCancel = s === 'running' || s === 'paused' || s === 'interrupted' || s === 'queued';
   if (!canPause && !canResume && !canCancel && !error) return null;
 

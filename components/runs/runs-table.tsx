@@ -49,7 +49,7 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
                 <td className="px-3 py-2 text-slate-600" title={formatUtc(r.createdAt, { seconds: true })}>
                   {formatAgo(r.createdAt, now)}
                 </td>
-                {canControl && <td className="px-3 py-2 text-right">{(r.status === 'interrupted' || r.status === 'paused') && <ResumeButton runId={r.id} />}</td>}
+                {canControl && <td className="px-3 py-2 text-right">{(r.status === 'interrupted' || r.status === 'paused' || r.status === 'failed') && <ResumeButton runId={r.id} />}</td>}
               </tr>
             );
           })}

@@ -1,5 +1,5 @@
 'use server';
-// Resumes a paused or interrupted run from its stored cursor. The worker runs
+// Resumes a paused, interrupted or failed run from its stored cursor. The worker runs
 // in this process after the action returns.
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';

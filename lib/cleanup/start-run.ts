@@ -16,7 +16,7 @@ import type { TargetAdapter } from '../targets/adapter';
 import { findActiveRun, getRun } from '../store/runs/read-runs';
 import { alreadyRunning, claimRun, createRun } from '../store/runs/write-runs';
 import { markInterruptedRuns, ownerId } from '../store/runs/mark-interrupted';
-import type { RunView } from '../store/runs/run-view';
+import { RESUMABLE_STATUSES, type RunView } from '../store/runs/run-view';
 import type { CleanupCursor, CleanupDriver } from './driver';
 import { prepareCleanup, type PreparedCleanup } from './prepare';
 import { executeRun, type RunEvent, type RunOutcome } from './execute-run';
@@ -118,13 +118,13 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
   }
 }
 
-/** Continues a paused or interrupted run from its stored cursor, with its original cutoff. */
+/** Continues a paused, interrupted, failed or cancelled run from its stored cursor, with its original cutoff. */
 export async function resumeCleanupRun(input: { runId: string; target?: TargetSelection; startedBy: string; onEvent?: (e: RunEvent) => void }): Promise<StartedRun> {
   await markInterruptedRuns();
   const run = await getRun(input.runId);
   if (!run) throw new AppError(`run ${input.runId.slice(0, 40)} does not exist`, 'not-found');
   if (run.status === 'running' || run.status === 'queued') throw alreadyRunning(run.schema, run.table, run.id);
-  if (run.status !== 'paused' && run.status !== 'interrupted') throw new AppError(`run ${run.id} is ${run.status}; only paused or interrupted runs can be resumed`, 'conflict');
+  if (!RESUMABLE_STATUSES.includes(run.status)) throw new AppError(`run ${run.id} is ${run.status}; only paused, interrupted, failed or cancelled runs can be resumed`, 'conflict');
   const sel = selectionFor(run, input.target);
   const adapter = resolveTarget(sel);
   const spec: ResolvedSpec = { schema: run.schema, table: run.table, expiryColumn: run.expiryColumn!, expiryType: run.expiryType as ResolvedSpec['expiryType'], ttlSeconds: run.ttlSeconds, preset: run.preset };
@@ -132,7 +132,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   try {
     const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params });
     const owner = ownerId(randomBytes(4).toString('hex'));
-    if (!(await claimRun(run.id, owner, ['paused', 'interrupted']))) throw alreadyRunning(run.schema, run.table, run.id);
+    if (!(await claimRun(run.id, owner, RESUMABLE_STATUSES))) throw alreadyRunning(run.schema, run.table, run.id);
     await audit({ actor: input.startedBy, action: `${run.kind}.resume`, target: `${run.target}:${run.schema}.${run.table}`, detail: { runId: run.id, fromBatch: run.batchCount }, outcome: 'ok' });
     const { readCursor } = await import('../store/runs/write-runs');
     const cursor = (await readCursor(run.id)) as CleanupCursor;

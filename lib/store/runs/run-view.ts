@@ -4,7 +4,12 @@ import type { CleanupParams } from '../../schemas/cleanup-params';
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
 export const ACTIVE_STATUSES: RunStatus[] = ['queued', 'running', 'paused'];
-export const RESUMABLE_STATUSES: RunStatus[] = ['paused', 'interrupted'];
+/**
+ * Runs that can go on from their stored cursor with their original cutoff:
+ * paused by an operator, interrupted by a dead process, failed (the database
+ * was away longer than retryForSeconds), or cancelled (the CLI's Ctrl-C).
+ */
+export const RESUMABLE_STATUSES: RunStatus[] = ['paused', 'interrupted', 'failed', 'cancelled'];
 
 export type ThrottleView = { state: 'running' | 'paused' | 'retrying'; reason: string | null; replicaLagSeconds: number | null; activeConnections: number | null } | null;
 
