@@ -3,6 +3,7 @@
 // command-line flags): numbers are coerced, and an empty field means "no
 // limit" for the optional limits.
 import { z } from 'zod';
+import { blankToUndefined, numberInput } from './number-input';
 
 /**
  * Defaults for a run started without touching anything. Batches of 5,000 rows
@@ -35,12 +36,8 @@ export const CLEANUP_LIMITS = {
   retryForSeconds: 86_400,
 } as const;
 
-/** '' / null / undefined: not set. */
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
 function count(what: string, min: number, max: number) {
-  return z.coerce
-    .number({ error: `${what} must be a number` })
+  return numberInput(`${what} must be a number`)
     .refine(Number.isFinite, `${what} must be a number`)
     .refine(Number.isInteger, `${what} must be a whole number`)
     .refine((n) => n >= min, `${what} must be at least ${min}`)
@@ -48,8 +45,7 @@ function count(what: string, min: number, max: number) {
 }
 
 function seconds(what: string, min: number, max: number, exclusiveMin = false) {
-  return z.coerce
-    .number({ error: `${what} must be a number` })
+  return numberInput(`${what} must be a number`)
     .refine(Number.isFinite, `${what} must be a number`)
     .refine((n) => (exclusiveMin ? n > min : n >= min), `${what} must be ${exclusiveMin ? 'more than' : 'at least'} ${min}`)
     .refine((n) => n <= max, `${what} must be at most ${max.toLocaleString('en-US')}`);

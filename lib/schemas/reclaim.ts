@@ -3,6 +3,7 @@
 // the CLI and the engine. Inputs may be strings (form fields, flags): numbers
 // are coerced.
 import { z } from 'zod';
+import { blankToUndefined, numberInput } from './number-input';
 
 /**
  * - full: PostgreSQL VACUUM (FULL, ANALYZE): rewrites the table, gives the disk back
@@ -29,11 +30,8 @@ export const RECLAIM_LIMITS = {
   retryPauseSeconds: { min: 0, max: 3_600 },
 } as const;
 
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
-
 function number(what: string, min: number, max: number, integer = false) {
-  return z.coerce
-    .number({ error: `${what} must be a number` })
+  return numberInput(`${what} must be a number`)
     .refine(Number.isFinite, `${what} must be a number`)
     .refine((n) => !integer || Number.isInteger(n), `${what} must be a whole number`)
     .refine((n) => n >= min, `${what} must be at least ${min}`)
@@ -65,8 +63,20 @@ export type ReclaimParams = z.infer<typeof reclaimParamsSchema>;
 /** What a form or the CLI hands in: everything but the mode may be left out. */
 export type ReclaimParamsInput = z.input<typeof reclaimParamsSchema>;
 
+/**
+ * A catalog name's shape. Control characters (NUL above all) are refused here:
+ * no catalog holds them usefully, and identifier quoting rejects NUL, which
+ * would otherwise surface as an unexpected error instead of a form message.
+ */
+const name = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(128, `${what} is at most 128 characters`)
+    .refine((s) => !/[\u0000-\u001f]/.test(s), `${what} contains control characters`);
+
 /** Schema and table names as typed by an operator; checked against the catalog before use. */
 export const reclaimTableSchema = z.object({
-  schema: z.string().min(1, 'schema must not be empty').max(128, 'schema is at most 128 characters').optional(),
-  table: z.string().min(1, 'table must not be empty').max(128, 'table is at most 128 characters'),
+  schema: name('schema').optional(),
+  table: name('table'),
 });

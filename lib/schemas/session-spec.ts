@@ -3,6 +3,7 @@
 // against the catalog later (the driver's inspect); here only their shape.
 import { z } from 'zod';
 import { PRESET_NAMES } from '../sessions/presets';
+import { numberInput } from './number-input';
 
 /** Catalog identifiers: printable, no NUL, at most 64 characters (MySQL's limit; PostgreSQL's is 63 bytes). */
 export const identifierSchema = (what: string) =>
@@ -19,11 +20,10 @@ export const sessionSpecSchema = z
     preset: z.enum(PRESET_NAMES, { error: `Preset must be one of ${PRESET_NAMES.join(', ')}` }).optional(),
     expiryColumn: identifierSchema('Expiry column').optional(),
     expiryType: z.enum(['timestamp', 'epoch-s', 'epoch-ms'], { error: 'Expiry type must be timestamp, epoch-s or epoch-ms' }).optional(),
-    ttlSeconds: z.coerce
-      .number({ error: 'TTL must be a number of seconds' })
-      .int('TTL must be a whole number of seconds')
-      .min(0, 'TTL must be at least 0')
-      .max(10 * 365 * 86400, 'TTL must be at most 10 years')
+    ttlSeconds: numberInput('TTL must be a number of seconds')
+      .refine(Number.isInteger, 'TTL must be a whole number of seconds')
+      .refine((n) => n >= 0, 'TTL must be at least 0')
+      .refine((n) => n <= 10 * 365 * 86400, 'TTL must be at most 10 years')
       .optional(),
   })
   .refine((v) => !(v.preset && v.expiryColumn), { message: 'give either a preset or an expiry column, not both' })
