@@ -49,7 +49,17 @@ export function parseTargetUrl(name: string, raw: string, label: string): Target
     throw new AppError(`${label} has unsupported scheme "${scheme}" (use postgresql://, postgres://, mysql:// or mariadb://)`, 'config');
   }
   if (!url.hostname) throw new AppError(`${label} has no host`, 'config');
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  // The drivers decode these parts too; a stray "%" would surface later as a bare URIError.
+  const decode = (part: string, what: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new AppError(`${label} has a malformed %-escape in its ${what} (percent-encode special characters, e.g. % as %25)`, 'config');
+    }
+  };
+  decode(url.username, 'user name');
+  decode(url.password, 'password');
+  const database = decode(url.pathname.replace(/^\//, ''), 'database name');
   if (dialect === 'mysql' && !database) {
     throw new AppError(`${label} names no database (mysql://user:pass@host:3306/DATABASE)`, 'config');
   }
