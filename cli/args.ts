@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
+import { oneLine } from './output';
 
 export function parseFlags<S extends z.ZodType>(
   argv: string[],
@@ -14,8 +15,8 @@ export function parseFlags<S extends z.ZodType>(
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: opts.positionals ?? false });
   } catch (e) {
-    // parseArgs messages are already one line, e.g. "Unknown option '--foo'"
-    throw new AppError(String((e as Error).message).split('\n')[0]!.replace(/\. To specify a positional.*$/, ''), 'input');
+    // parseArgs messages repeat the argument, e.g. "Unknown option '--foo'": keep its control characters visible and on one line
+    throw new AppError(oneLine(String((e as Error).message)).replace(/\. To specify a positional.*$/, ''), 'input');
   }
   const result = schema.safeParse(parsed.values);
   if (!result.success) {

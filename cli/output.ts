@@ -7,11 +7,21 @@ export function printJson(obj: unknown) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
 }
 
+/**
+ * Control characters shown as escapes. Errors repeat what was typed (a flag's
+ * value, a target name); a carriage return or an escape sequence in it would
+ * split the error over lines or move the terminal's cursor.
+ */
+export function oneLine(text: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function fail(e: unknown): never {
   if (!isAppError(e) && process.env.JANITOR_DEBUG === '1') console.error(e);
   // Unknown errors still get one line (never a stack trace); JANITOR_DEBUG=1 shows the rest.
   const message = isAppError(e) ? toUserMessage(e) : `unexpected error: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
-  process.stderr.write(`janitor: ${redact(message)}\n`);
+  process.stderr.write(`janitor: ${oneLine(redact(message))}\n`);
   process.exit(isAppError(e) && e.kind === 'input' ? 2 : 1);
 }
 
