@@ -39,18 +39,33 @@ function parseOrThrow<T>(schema: { safeParse: (v: unknown) => { success: true; d
   return r.data;
 }
 
-/** Opens a driver and takes the table's advisory lock, or explains who holds it. */
+/**
+ * How long a start that finds the table's lock taken waits for the holder's
+ * run to show up in the store. A start takes the lock first and stores its run
+ * only once it has prepared (the exact count of expired rows takes a second or
+ * two on a million rows): the loser of two simultaneous starts waits to point
+ * at the winner's run rather than say only that someone holds the lock.
+ */
+const HOLDER_RUN_WAIT_MS = 10_000;
+const HOLDER_RUN_POLL_MS = 100;
+
+/** Opens a driver and takes the table's advisory lock, or explains who holds it (the run, when there is one). */
 async function lockTable(adapter: TargetAdapter, key: string, spec: ResolvedSpec): Promise<CleanupDriver> {
   const driver = adapter.cleanupDriver();
+  const deadline = Date.now() + HOLDER_RUN_WAIT_MS;
   try {
-    const lock = await driver.tryLock({ schema: spec.schema, table: spec.table });
-    if (!lock.acquired) {
+    for (;;) {
+      const lock = await driver.tryLock({ schema: spec.schema, table: spec.table });
+      if (lock.acquired) return driver;
       const active = await findActiveRun(key, spec.schema, spec.table);
-      const e = alreadyRunning(spec.schema, spec.table, active?.id ?? null);
-      if (!active && lock.holder) e.message += ` (lock held by ${lock.holder})`;
-      throw e;
+      if (active || Date.now() >= deadline) {
+        const e = alreadyRunning(spec.schema, spec.table, active?.id ?? null);
+        if (!active && lock.holder) e.message += ` (lock held by ${lock.holder})`;
+        throw e;
+      }
+      // The holder is still preparing (or gave up: then the next tryLock succeeds).
+      await new Promise((r) => setTimeout(r, HOLDER_RUN_POLL_MS));
     }
-    return driver;
   } catch (e) {
     await driver.close().catch(() => {});
     throw e;
