@@ -11,6 +11,7 @@
 // servers; non-local hosts are refused, since this creates and drops databases).
 import { register } from 'node:module';
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 
 // lib/ modules import 'server-only'; outside Next.js it resolves to nothing (as in the CLI).
 register('../cli/server-only-hook.mjs', import.meta.url);
@@ -65,6 +66,8 @@ function report(title: string, afterLabel: string, big: BigDelete, engine: Engin
   console.log(`     big DELETE ${s(big.seconds)} + ${s(big.after)} after = ${s(big.seconds + big.after)}`);
   console.log(`     engine run ${s(engine.seconds)} (with its final count) + ${s(engine.after)} after = ${s(engine.seconds + engine.after)}   => ${wholeRatio.toFixed(2)}x`);
   console.log(`  strategy: ${engine.reason}`);
+  // Other work on the machine shows up as noise here: re-run when the load is high.
+  console.log(`  load average (1 min) now: ${loadavg()[0]!.toFixed(2)}`);
   return { ratio, flat: last / first, whole: wholeRatio };
 }
 
