@@ -119,6 +119,11 @@ export type RunCleanupOptions = {
   log?: LogFn;
 };
 
+/** Worth retrying: the error itself, or the driver error behind a one-line AppError (a deadlock keeps its code there). */
+function transient(e: unknown): boolean {
+  return isTransientDbError(e) || (isAppError(e) && e.cause !== undefined && isTransientDbError(e.cause));
+}
+
 /** Thrown inside the loop to unwind from a wait; never escapes runCleanup. */
 class Halt {
   constructor(
@@ -394,7 +399,7 @@ class CleanupLoop {
       try {
         return await fn();
       } catch (e) {
-        if (!isTransientDbError(e)) throw e;
+        if (!transient(e)) throw e;
         const now = this.clock.now();
         firstFailure ??= now;
         const message = isAppError(e) ? e.message : String((e as Error)?.message ?? e);

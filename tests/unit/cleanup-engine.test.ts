@@ -281,6 +281,16 @@ describe('cleanup engine', () => {
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(1500);
   });
 
+  it('retries a deadlock reported as a one-line error, by the driver error behind it', async () => {
+    const { base, driver } = setup(2_000, { deleteCount: 1000 });
+    const deadlock = new AppError('target "x": deadlock detected', 'internal');
+    deadlock.cause = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    driver.failures = [deadlock];
+    const r = await runCleanup(base);
+    expect(r.endedBy).toBe('done');
+    expect(r.totalDeleted).toBe(1600);
+  });
+
   it('fails with the reason once transient errors outlast retry-for-seconds', async () => {
     const { base, driver, clock } = setup(3_000, { deleteCount: 1000, retryForSeconds: 10 });
     driver.failures = Array.from({ length: 100 }, () => new AppError('target "x" is unreachable: connection lost', 'unreachable'));
