@@ -52,11 +52,24 @@ export function describeDbError(err: unknown, target: string): AppError {
       return new AppError(`${t}: permission denied (${msg})`, 'permission');
     case 'ER_NO_SUCH_TABLE':
       return new AppError(`${t}: ${msg}`, 'not-found');
+    // A name compared with the catalog (utf8mb3) holds a character outside the Basic Multilingual Plane:
+    // no identifier can contain it, so the table or column does not exist.
+    case 'ER_CANT_AGGREGATE_2COLLATIONS':
+    case 'ER_CANT_AGGREGATE_3COLLATIONS':
+    case 'ER_CANT_AGGREGATE_NCOLLATIONS':
+      return new AppError(`${t}: no such table or column (MySQL names cannot contain characters such as emoji)`, 'not-found');
     case 'ER_LOCK_WAIT_TIMEOUT':
       return new AppError(`${t}: could not get the lock in time (lock wait timeout)`, 'timeout');
     case 'ER_STATEMENT_TIMEOUT':
     case 'ER_QUERY_TIMEOUT':
       return new AppError(`${t}: statement timed out`, 'timeout');
+  }
+  // Driver-side errors without a code when the server goes away mid-statement:
+  // pg's "Connection terminated unexpectedly" (the server crashed or was
+  // killed), its "not queryable" after a connection error, mysql2's
+  // "closed state". A lost connection, to retry, not a bug.
+  if (/Connection terminated|not queryable|server closed the connection|connection is in closed state/i.test(msg)) {
+    return new AppError(`${t} is unreachable: connection lost`, 'unreachable');
   }
   if (/password authentication failed|no pg_hba.conf entry/i.test(msg)) {
     return new AppError(`${t} refused the login: wrong user or password`, 'auth');
