@@ -19,6 +19,9 @@ const USAGE = `janitor — where the database space goes, and graceful session c
   janitor runs list [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID
   janitor reclaim (--url URL | --target NAME) --table NAME [--schema S] --mode full|vacuum|analyze|optimize
           [--lock-timeout S] [--statement-timeout S] [--retries N] [--retry-pause S] [--json]
+  janitor logout-all (--url URL | --target NAME) --table NAME [--schema S] [--preset P
+           | --expiry-column C --expiry-type T] --yes [--instant [--lock-timeout S]] [--json]
+          (graceful batches like cleanup, every session; --instant truncates)
 
 Targets are configured as JANITOR_TARGET_<NAME>=postgresql://… or mysql://…`;
 
@@ -32,6 +35,7 @@ const commands: Record<string, () => Promise<Command>> = {
   cleanup: async () => (await import('./commands/cleanup')).cleanupCommand,
   runs: async () => (await import('./commands/runs')).runsCommand,
   reclaim: async () => (await import('./commands/reclaim')).reclaimCommand,
+  'logout-all': async () => (await import('./commands/logout-all')).logoutAllCommand,
 };
 
 async function main() {

@@ -87,7 +87,7 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
     printJson({ type: 'start', runId: run.runId, schema: p.table.schema, table: p.table.table, cutoff: p.cutoff.toISOString(), expired: p.estimate.expired, expiredMethod: p.estimate.method, strategy: p.plan.strategy, reason: p.plan.reason });
   } else {
     console.log(`run ${run.runId}: ${opts.kind === 'logout-all' ? 'deleting every session' : 'deleting expired sessions'} from ${p.table.schema}.${p.table.table}`);
-    console.log(`expired now: ${p.estimate.method === 'exact' ? '' : '~'}${formatCount(p.estimate.expired)} of ${formatCount(p.estimate.total)}; strategy ${p.plan.strategy}: ${p.plan.reason}`);
+    console.log(`${opts.kind === 'logout-all' ? 'sessions' : 'expired'} now: ${p.estimate.method === 'exact' ? '' : '~'}${formatCount(p.estimate.expired)} of ${formatCount(p.estimate.total)}; strategy ${p.plan.strategy}: ${p.plan.reason}`);
   }
   const { outcome, signal } = await waitForRun(run);
   printer.end();

@@ -6,6 +6,7 @@ export function Nav({ user }: { user: SignedInUser }) {
   const links = [
     { href: '/', label: 'Overview' },
     { href: '/runs', label: 'Runs' },
+    { href: '/operations', label: 'Operations' },
     ...(user.role === 'operator' ? [{ href: '/audit', label: 'Audit log' }] : []),
   ];
   return (

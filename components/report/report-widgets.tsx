@@ -103,13 +103,13 @@ export async function GrowthWidget({ target }: { target: string }) {
   );
 }
 
-export async function TablesWidget({ target }: { target: string }) {
+export async function TablesWidget({ target, canReclaim = false }: { target: string; canReclaim?: boolean }) {
   const outcome = await loadReport(target);
   if (!outcome.ok) return null;
   const r = outcome.report;
   return (
     <Card title="Tables">
-      <TablesTable tables={r.tables} dialect={r.dialect} takenAt={r.takenAt} />
+      <TablesTable tables={r.tables} dialect={r.dialect} takenAt={r.takenAt} reclaimTarget={canReclaim ? target : null} />
     </Card>
   );
 }

@@ -21,6 +21,10 @@ export function cleanupHref(target: string, s: Pick<SessionTableStat, 'schema' |
   return `/targets/${target}/cleanup?${new URLSearchParams({ schema: s.schema, table: s.table })}`;
 }
 
+export function logoutAllHref(target: string, s: Pick<SessionTableStat, 'schema' | 'table'>): string {
+  return `/targets/${target}/logout-all?${new URLSearchParams({ schema: s.schema, table: s.table })}`;
+}
+
 export function SessionTables({ target, sessionTables, canClean }: { target: string; sessionTables: SessionTableStat[]; canClean: boolean }) {
   if (sessionTables.length === 0) {
     return <p className="text-sm text-slate-500">No session tables found (Django, Rails, Laravel, connect-pg-simple or express-mysql-session shapes).</p>;
@@ -68,13 +72,20 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
                     </span>
                   </td>
                   {canClean && (
-                    <td className="px-3 py-2 text-right">
+                    <td className="whitespace-nowrap px-3 py-2 text-right">
                       <Link
                         href={cleanupHref(target, s)}
                         prefetch={false}
                         className="inline-flex items-center whitespace-nowrap rounded-md bg-slate-900 px-2.5 py-1 text-xs font-medium text-white hover:bg-slate-700"
                       >
                         Start cleanup
+                      </Link>
+                      <Link
+                        href={logoutAllHref(target, s)}
+                        prefetch={false}
+                        className="ml-2 inline-flex items-center whitespace-nowrap rounded-md px-2.5 py-1 text-xs font-medium text-red-700 ring-1 ring-inset ring-red-200 hover:bg-red-50"
+                      >
+                        Log everyone out
                       </Link>
                     </td>
                   )}

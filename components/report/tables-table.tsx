@@ -1,5 +1,6 @@
 'use client';
 import { useMemo } from 'react';
+import Link from 'next/link';
 import type { TableStat } from '@/lib/stats/types';
 import { formatBytes, formatCount } from '@/lib/format';
 import { formatAgo, formatUtc, latestOf } from '@/lib/format-time';
@@ -21,7 +22,11 @@ function Maintenance({ manual, auto, takenAt, what }: { manual?: string | null; 
   );
 }
 
-function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string): Column<TableStat>[] {
+export function reclaimHref(target: string, t: Pick<TableStat, 'schema' | 'name'>): string {
+  return `/targets/${target}/reclaim?${new URLSearchParams({ schema: t.schema, table: t.name })}`;
+}
+
+function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string, reclaimTarget: string | null): Column<TableStat>[] {
   const cols: Column<TableStat>[] = [
     {
       key: 'schema',
@@ -72,14 +77,36 @@ function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string): Column<Tabl
   } else {
     cols.push({ key: 'free', label: 'Free', numeric: true, sortValue: (t) => t.freeBytes, render: (t) => bytes(t.freeBytes), title: 'DATA_FREE: allocated but unused (per tablespace; refreshed by ANALYZE TABLE)' });
   }
+  if (reclaimTarget) {
+    cols.push({
+      key: 'actions',
+      label: '',
+      render: (t) => (
+        <Link href={reclaimHref(reclaimTarget, t)} prefetch={false} className="whitespace-nowrap text-xs font-medium text-slate-700 underline-offset-2 hover:text-slate-900 hover:underline">
+          Reclaim space
+        </Link>
+      ),
+    });
+  }
   return cols;
 }
 
 const filterText = (t: TableStat) => `${t.schema}.${t.name}`;
 const rowKey = (t: TableStat) => `${t.schema}.${t.name}`;
 
-export function TablesTable({ tables, dialect, takenAt }: { tables: TableStat[]; dialect: 'postgres' | 'mysql'; takenAt: string }) {
-  const columns = useMemo(() => columnsFor(dialect, takenAt), [dialect, takenAt]);
+export function TablesTable({
+  tables,
+  dialect,
+  takenAt,
+  reclaimTarget = null,
+}: {
+  tables: TableStat[];
+  dialect: 'postgres' | 'mysql';
+  takenAt: string;
+  /** operators: a "Reclaim space" link per table, to this target's reclaim page */
+  reclaimTarget?: string | null;
+}) {
+  const columns = useMemo(() => columnsFor(dialect, takenAt, reclaimTarget), [dialect, takenAt, reclaimTarget]);
   return (
     <SortableTable
       rows={tables}

@@ -1,19 +1,21 @@
 'use client';
 // The run page's live part: everything that changes while the run goes.
-import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { formatCount, formatDuration, formatPercent } from '@/lib/format';
 import { formatUtc } from '@/lib/format-time';
 import type { RunView } from '@/lib/store/runs/run-view';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
+import { SettingsList } from '@/components/ui/settings-list';
 import { Stat } from '@/components/ui/stat';
 import { LatencyChart } from './latency-chart';
 import { RunStatusBadge } from './run-status-badge';
 import { RunControls } from './run-controls';
 import { KnobsForm } from './knobs-form';
+import { ReclaimOffer } from './reclaim-offer';
 import { deleteRate, etaSeconds, formatRate, progressRatio, remainingRows } from './run-metrics';
-import { useRunLive, type Connection, type RunState } from './use-run-live';
+import { useRunLive, type RunState } from './use-run-live';
+import { LiveHeader } from './live-header';
 
 const STRATEGY_NAME: Record<string, string> = {
   'heap-walk': 'heap walk (TID ranges)',
@@ -32,41 +34,26 @@ export function RunLive({ initial, canControl }: { initial: RunState; canControl
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <Link href="/runs" className="text-sm text-slate-500 hover:text-slate-900">
-            ← Runs
-          </Link>
-          <div className="mt-1 flex flex-wrap items-center gap-3">
-            <h1 className="text-2xl font-semibold tracking-tight">
-              {run.kind === 'logout-all' ? 'Log everyone out' : 'Cleanup'} of {run.schema}.{run.table}
-            </h1>
-            <RunStatusBadge status={run.status} />
-            <ConnectionNote connection={connection} />
-          </div>
-          <p className="mt-1 text-sm text-slate-500">
-            on{' '}
-            {run.target.startsWith('url:') ? (
-              run.target.slice(4)
-            ) : (
-              <Link href={`/targets/${run.target}`} className="text-slate-700 hover:text-slate-900">
-                {run.target}
-              </Link>
-            )}{' '}
-            · started by {run.startedBy} at {formatUtc(run.startedAt ?? run.createdAt, { seconds: true })} · rows expired before {formatUtc(run.cutoff, { seconds: true })}
-          </p>
-        </div>
-        {canControl && <RunControls run={run} />}
-      </div>
+      <LiveHeader
+        back={{ href: '/runs', label: 'Runs' }}
+        title={`${run.kind === 'logout-all' ? 'Log everyone out' : 'Cleanup'} of ${run.schema}.${run.table}`}
+        status={<RunStatusBadge status={run.status} />}
+        connection={connection}
+        target={run.target}
+        startedBy={run.startedBy}
+        startedAt={run.startedAt ?? run.createdAt}
+        note={run.kind === 'logout-all' ? 'every session, expired or not' : `rows expired before ${formatUtc(run.cutoff, { seconds: true })}`}
+        controls={canControl && <RunControls run={run} />}
+      />
 
-      <StatusNote run={run} />
+      <StatusNote run={run} canControl={canControl} />
 
       <Card>
         <div className="space-y-4">
           <div className="space-y-1.5">
             <div className="flex items-baseline justify-between text-sm">
               <span className="font-medium text-slate-700">
-                {formatCount(run.totalDeleted)} of {exactCount ? formatCount(run.expiredAtStart) : '?'} expired rows deleted
+                {formatCount(run.totalDeleted)} of {exactCount ? formatCount(run.expiredAtStart) : '?'} {run.kind === 'logout-all' ? 'sessions' : 'expired rows'} deleted
               </span>
               <span className="tabular-nums text-slate-600">{ratio === null ? '' : formatPercent(ratio)}</span>
             </div>
@@ -125,7 +112,7 @@ export function RunLive({ initial, canControl }: { initial: RunState; canControl
   );
 }
 
-function Metric({ id, label, value, hint }: { id: string; label: string; value: ReactNode; hint?: string }) {
+export function Metric({ id, label, value, hint }: { id: string; label: string; value: ReactNode; hint?: string }) {
   return (
     <div data-testid={id}>
       <Stat label={label} value={value} hint={hint} />
@@ -133,20 +120,14 @@ function Metric({ id, label, value, hint }: { id: string; label: string; value: 
   );
 }
 
-function ConnectionNote({ connection }: { connection: Connection }) {
-  if (connection === 'live') return <span className="text-xs text-emerald-700">● live</span>;
-  if (connection === 'reconnecting') return <span className="text-xs text-amber-700">reconnecting…</span>;
-  if (connection === 'connecting') return <span className="text-xs text-slate-500">connecting…</span>;
-  return null;
-}
-
-function StatusNote({ run }: { run: RunView }) {
+function StatusNote({ run, canControl }: { run: RunView; canControl: boolean }) {
   switch (run.status) {
     case 'completed':
       return (
         <Alert tone="success">
-          Completed: {formatCount(run.totalDeleted)} rows deleted in {formatCount(run.batchCount)} batches, {formatDuration(run.activeSeconds)} of work. The table still holds the
-          disk space until it is rewritten (VACUUM FULL on PostgreSQL, OPTIMIZE TABLE on MySQL).
+          Completed: {formatCount(run.totalDeleted)} {run.kind === 'logout-all' ? 'sessions' : 'rows'} deleted in {formatCount(run.batchCount)} batches, {formatDuration(run.activeSeconds)} of
+          work.
+          <ReclaimOffer run={run} canControl={canControl} />
         </Alert>
       );
     case 'failed':
@@ -214,14 +195,5 @@ function Settings({ run }: { run: RunView }) {
     ['Max replica lag', off(p.maxReplicaLagSeconds, ' s')],
     ['Max active connections', off(p.maxActiveConnections)],
   ];
-  return (
-    <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4 lg:grid-cols-7">
-      {items.map(([k, v]) => (
-        <div key={k}>
-          <dt className="text-xs text-slate-500">{k}</dt>
-          <dd className="font-medium tabular-nums text-slate-900">{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <SettingsList items={items} className="grid-cols-2 sm:grid-cols-4 lg:grid-cols-7" />;
 }

@@ -158,6 +158,14 @@ export interface CleanupDriver {
   /** Non-blocking advisory lock for this table on the driver's connection (one run per table). */
   tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult>;
   unlock(): Promise<void>;
+  /**
+   * Log everyone out at once: TRUNCATE TABLE, waiting for its lock (ACCESS
+   * EXCLUSIVE / an exclusive metadata lock) no longer than the lock timeout,
+   * so readers never queue behind it for long. Needs tryLock held. Cannot be
+   * paused or undone. Returns the rows counted just before it ran (a session
+   * created in between is removed too, but not counted).
+   */
+  truncate(table: TableFacts): Promise<{ removed: number }>;
   throttleSignals(): Promise<ThrottleSignals>;
   /** Releases the lock and the dedicated connection. */
   close(): Promise<void>;

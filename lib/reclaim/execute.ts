@@ -24,7 +24,8 @@ import { calibration } from './calibrate';
 import { planReclaim, type ReclaimPlan } from './plan';
 import { parseOrThrow, type TargetSelection } from './preflight';
 import { runAttempts } from './run-attempts';
-import { findActiveOperation } from './store/read-operations';
+import { findActiveOperation, readOperationControl } from './store/read-operations';
+import type { OperationEvent } from './operation-view';
 import { createOperation, finishOperation, operationConflict, recordOperationProgress } from './store/write-operations';
 import { markInterruptedOperations } from './store/mark-interrupted';
 
@@ -194,16 +195,19 @@ async function work(o: {
   let owned = true;
   let last: ReclaimProgress | null = null;
   let lastPersist = 0;
-  const persist = (force: boolean) => {
+  const events: OperationEvent[] = [];
+  const addEvent = (e: Omit<OperationEvent, 'n' | 'at'>) => events.push({ n: events.length + 1, at: new Date().toISOString(), ...e });
+  const persist = (force: boolean, withEvents = false) => {
     const now = Date.now();
     if (!force && now - lastPersist < PERSIST_MS) return;
     lastPersist = now;
-    recordOperationProgress(id, owner, { progress: last ?? undefined }).then(
-      (ok) => {
+    recordOperationProgress(id, owner, { progress: last ?? undefined, ...(withEvents ? { events } : {}) })
+      // A cancel asked for from another process (the web app, another instance) arrives through the store.
+      .then(async (ok) => {
         if (!ok) owned = false;
-      },
-      () => undefined,
-    );
+        else if (!abort.signal.aborted && (await readOperationControl(id)) === 'cancel') abort.abort();
+      })
+      .catch(() => undefined);
   };
   const beat = setInterval(() => persist(true), HEARTBEAT_MS);
   beat.unref?.();
@@ -247,7 +251,8 @@ async function work(o: {
           elapsedSeconds: elapsed(),
         };
         emit({ type: 'retry', operationId: id, attempt: x.attempt, attempts: attemptsAllowed, pauseSeconds: x.pauseSeconds, message: x.message, blockers: x.blockers });
-        persist(true);
+        addEvent({ type: 'retry', attempt: x.attempt, attempts: attemptsAllowed, pauseSeconds: x.pauseSeconds, message: x.message, blockers: x.blockers });
+        persist(true, true);
       },
     });
     outcome = r.outcome;
@@ -262,6 +267,7 @@ async function work(o: {
         const pids = [...new Set([...outcome.blockedBy, ...blockers.filter((b) => b.blocksOperation !== false).map((b) => b.pid)])];
         if (pids.length) error += `; blocked by ${facts.dialect === 'postgres' ? 'pid' : 'connection id'} ${pids.join(', ')}`;
         emit({ type: 'blocked', operationId: id, attempts, message: error, blockers });
+        addEvent({ type: 'blocked', attempt: attempts, attempts: attemptsAllowed, pauseSeconds: null, message: error, blockers });
       }
       // The size now, to show the table is as it was (cached figures: no second wait for a lock).
       if (reason !== 'connection-lost') after = await driver.totalBytes(facts, { fresh: false, lockTimeoutMs }).catch(() => null);
@@ -289,7 +295,7 @@ async function work(o: {
     attemptSeconds: Math.round((outcome?.seconds ?? 0) * 10) / 10,
     elapsedSeconds: elapsed(),
   };
-  const recorded = owned && (await finishOperation(id, owner, status, { afterBytes: after, error, blockers, progress: final }).catch(() => false));
+  const recorded = owned && (await finishOperation(id, owner, status, { afterBytes: after, error, blockers, progress: final, events }).catch(() => false));
   await audit({
     actor: input.startedBy,
     action: `reclaim.${status}`,

@@ -15,6 +15,24 @@ export type StoredOperationParams = ReclaimParams & {
   lockMode: string | null;
 };
 
+/**
+ * An attempt that could not get its lock, kept with the operation so its page
+ * shows who was in the way after a reload too. n counts from 1.
+ * - retry: another attempt follows after a pause
+ * - blocked: it was the last one; the operation gave up, nothing was changed
+ */
+export type OperationEvent = {
+  n: number;
+  type: 'retry' | 'blocked';
+  at: string;
+  attempt: number;
+  attempts: number;
+  /** retry only: seconds until the next attempt */
+  pauseSeconds: number | null;
+  message: string;
+  blockers: Blocker[];
+};
+
 export type OperationView = {
   id: string;
   target: string;
@@ -22,6 +40,8 @@ export type OperationView = {
   table: string;
   mode: ReclaimMode;
   status: OperationStatus;
+  /** an operator's pending request ("cancel") the worker has not acted on yet */
+  control: string | null;
   startedBy: string;
   params: StoredOperationParams;
   /** the last progress report; after the end, its final state */
@@ -30,6 +50,7 @@ export type OperationView = {
   afterBytes: number | null;
   /** sessions that kept it from its lock, when it gave up for that reason */
   blockers: Blocker[];
+  events: OperationEvent[];
   error: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -46,12 +67,14 @@ type OperationRow = {
   table: string;
   mode: string;
   status: string;
+  control: string | null;
   startedBy: string;
   params: string;
   progress: string | null;
   beforeBytes: number | null;
   afterBytes: number | null;
   blockers: string | null;
+  events: string | null;
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -77,12 +100,14 @@ export function toOperationView(r: OperationRow): OperationView {
     table: r.table,
     mode: r.mode as ReclaimMode,
     status: r.status as OperationStatus,
+    control: r.control,
     startedBy: r.startedBy,
     params: parse(r.params, {} as StoredOperationParams),
     progress: parse<ReclaimProgress | null>(r.progress, null),
     beforeBytes: r.beforeBytes,
     afterBytes: r.afterBytes,
     blockers: parse<Blocker[]>(r.blockers, []),
+    events: parse<OperationEvent[]>(r.events, []),
     error: r.error,
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),

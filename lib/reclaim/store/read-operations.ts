@@ -30,3 +30,10 @@ export async function findActiveOperation(target: string, schema: string, table:
   const r = await db.operation.findFirst({ where: { target, schema, table, status: { in: ACTIVE_OPERATION_STATUSES } } });
   return r ? toOperationView(r) : null;
 }
+
+/** The operator's pending request for a running operation ("cancel"), or null. */
+export async function readOperationControl(id: string): Promise<string | null> {
+  const db = await store();
+  const r = await db.operation.findUnique({ where: { id }, select: { control: true } });
+  return r?.control ?? null;
+}

@@ -7,7 +7,7 @@ import { store } from '../../store/client';
 import { AppError } from '../../errors';
 import type { Blocker } from '../driver';
 import type { ReclaimProgress } from '../events';
-import type { StoredOperationParams } from '../operation-view';
+import type { OperationEvent, StoredOperationParams } from '../operation-view';
 import { findActiveOperation } from './read-operations';
 
 export type NewOperation = {
@@ -50,7 +50,7 @@ export async function createOperation(o: NewOperation): Promise<string> {
 export async function recordOperationProgress(
   id: string,
   owner: string,
-  data: { progress?: ReclaimProgress; beforeBytes?: number },
+  data: { progress?: ReclaimProgress; beforeBytes?: number; events?: OperationEvent[] },
 ): Promise<boolean> {
   const db = await store();
   const r = await db.operation.updateMany({
@@ -59,8 +59,16 @@ export async function recordOperationProgress(
       heartbeatAt: new Date(),
       ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
       ...(data.beforeBytes !== undefined ? { beforeBytes: data.beforeBytes } : {}),
+      ...(data.events ? { events: JSON.stringify(data.events) } : {}),
     },
   });
+  return r.count === 1;
+}
+
+/** An operator asks a running operation to stop; its worker reads this with its progress. False when it is not running. */
+export async function requestOperationControl(id: string, control: 'cancel'): Promise<boolean> {
+  const db = await store();
+  const r = await db.operation.updateMany({ where: { id, status: 'running' }, data: { control } });
   return r.count === 1;
 }
 
@@ -69,7 +77,7 @@ export async function finishOperation(
   id: string,
   owner: string,
   to: 'completed' | 'failed',
-  data: { afterBytes: number | null; error: string | null; blockers: Blocker[]; progress: ReclaimProgress | null },
+  data: { afterBytes: number | null; error: string | null; blockers: Blocker[]; progress: ReclaimProgress | null; events?: OperationEvent[] },
 ): Promise<boolean> {
   const db = await store();
   const now = new Date();
@@ -81,6 +89,8 @@ export async function finishOperation(
       error: data.error,
       blockers: data.blockers.length ? JSON.stringify(data.blockers) : null,
       ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
+      ...(data.events?.length ? { events: JSON.stringify(data.events) } : {}),
+      control: null,
       finishedAt: now,
       heartbeatAt: now,
     },

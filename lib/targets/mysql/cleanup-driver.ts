@@ -32,6 +32,7 @@ import { withStatementTimeout } from './statement-timeout';
 import type { MysqlFlavor } from './source';
 import { inspectMysqlTable } from './cleanup-inspect';
 import {
+  countAllSql,
   countExpiredSql,
   countRowsSql,
   keysDeleteSql,
@@ -39,6 +40,7 @@ import {
   rangeDeleteSql,
   rangeEndSql,
   toKeyValue,
+  truncateSql,
   type MysqlStatement,
 } from './cleanup-sql';
 
@@ -314,6 +316,18 @@ export class MysqlCleanupDriver implements CleanupDriver {
     const name = this.lockName;
     this.lockName = null;
     if (this.conn && !this.broken) await this.rows('SELECT RELEASE_LOCK(?)', [name]);
+  }
+
+  async truncate(table: TableFacts): Promise<{ removed: number }> {
+    if (this.lockName !== mysqlLockName(table.schema || this.databaseName, table.table)) {
+      throw new AppError('truncate needs the table lock (tryLock) first', 'internal');
+    }
+    // Counted before the TRUNCATE: its exclusive metadata lock is held only for the TRUNCATE itself.
+    const [r] = await this.longRead<{ n: number }>(countAllSql(table));
+    // Under the session's lock_wait_timeout: a TRUNCATE waiting for the metadata
+    // lock behind an open transaction would queue every later reader of the table.
+    await this.exec(truncateSql(table));
+    return { removed: Number(r!.n) };
   }
 
   async throttleSignals(): Promise<ThrottleSignals> {

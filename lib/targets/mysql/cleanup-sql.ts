@@ -120,6 +120,16 @@ export function countExpiredSql(t: Names, bound: ExpiryBoundValue): MysqlStateme
   return { sql: `SELECT COUNT(*) AS n FROM ${rel(t)} WHERE ${q(t.expiryColumn)} < ?`, params: [bound] };
 }
 
+/** Every row, whatever its expiry: what an instant log-everyone-out removes. */
+export function countAllSql(t: Pick<TableFacts, 'schema' | 'table'>): MysqlStatement {
+  return { sql: `SELECT COUNT(*) AS n FROM ${quoteQualified('mysql', t.schema, t.table)}`, params: [] };
+}
+
+/** Log everyone out at once: InnoDB drops and recreates the table (DDL, commits on its own). */
+export function truncateSql(t: Pick<TableFacts, 'schema' | 'table'>): MysqlStatement {
+  return { sql: `TRUNCATE TABLE ${quoteQualified('mysql', t.schema, t.table)}`, params: [] };
+}
+
 /** All rows and expired rows in one scan: the exact estimate for a small table. */
 export function countRowsSql(t: Names, bound: ExpiryBoundValue): MysqlStatement {
   return {

@@ -29,12 +29,14 @@ import { nextDensity, rangeLength } from '../../cleanup/range-size';
 import { pgLockKey } from '../../cleanup/lock-name';
 import { inspectPgTable, rowsPerPage } from './cleanup-inspect';
 import {
+  countAllSql,
   countExpiredSql,
   countRowsSql,
   heapPagesSql,
   heapWalkDelete,
   keysetDelete,
   sampleExpiredSql,
+  truncateSql,
   type PgStatement,
 } from './cleanup-sql';
 
@@ -295,6 +297,17 @@ export class PgCleanupDriver implements CleanupDriver {
     const key = this.lockKey;
     this.lockKey = null;
     if (this.client && !this.broken) await this.rows('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  }
+
+  async truncate(table: TableFacts): Promise<{ removed: number }> {
+    if (this.lockKey !== pgLockKey(table.schema, table.table)) throw new AppError('truncate needs the table lock (tryLock) first', 'internal');
+    // The count runs before, not under, the ACCESS EXCLUSIVE lock: counting a
+    // big table while holding it would stop every reader for the count's length.
+    const { rows } = await this.inTransaction<{ n: number }>(countAllSql(table), { readOnly: true, timeoutMs: READ_TIMEOUT_MS });
+    // Autocommitted, under the session's lock_timeout: a TRUNCATE waiting
+    // behind a long transaction would queue every later reader of the table.
+    await this.exec(truncateSql(table));
+    return { removed: rows[0]!.n };
   }
 
   async throttleSignals(): Promise<ThrottleSignals> {

@@ -82,6 +82,16 @@ export function countRowsSql(t: Names, bound: ExpiryBoundValue): PgStatement {
   };
 }
 
+/** Every row, whatever its expiry: what an instant log-everyone-out removes. */
+export function countAllSql(t: Pick<TableFacts, 'schema' | 'table'>): PgStatement {
+  return { sql: `SELECT count(*)::float8 AS n FROM ${quoteQualified('postgres', t.schema, t.table)}`, params: [] };
+}
+
+/** Log everyone out at once. ONLY: a table that others inherit from keeps their rows. */
+export function truncateSql(t: Pick<TableFacts, 'schema' | 'table'>): PgStatement {
+  return { sql: `TRUNCATE TABLE ONLY ${quoteQualified('postgres', t.schema, t.table)}`, params: [] };
+}
+
 /** Expired share in a block sample: reads about `percent` of the pages, in place of a full count on a huge table. */
 export function sampleExpiredSql(t: Names, bound: ExpiryBoundValue, percent: number): PgStatement {
   const { rel, col } = names(t);

@@ -81,7 +81,7 @@ export default async function TargetReportPage({ params }: Props) {
       </div>
 
       <Suspense fallback={<WidgetSkeleton title="Tables" rows={8} />}>
-        <TablesWidget target={info.name} />
+        <TablesWidget target={info.name} canReclaim={user.role === 'operator'} />
       </Suspense>
 
       <Suspense fallback={<WidgetSkeleton title="Indexes" rows={6} />}>

@@ -14,10 +14,9 @@ import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { presetByName } from '@/lib/sessions/presets';
 import { toUserMessage } from '@/lib/errors';
 import { Alert } from '@/components/ui/alert';
-import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
-import { DIALECT_LABEL } from '@/components/targets/dialect-label';
+import { TargetPageHeader } from '@/components/targets/target-page-header';
 import { CleanupForm, type CleanupFormDefaults } from '@/components/cleanup/cleanup-form';
 import { CleanupPreview } from '@/components/cleanup/cleanup-preview';
 import { strategyOptions } from '@/components/cleanup/strategy-options';
@@ -38,18 +37,7 @@ export default async function CleanupPage({ params, searchParams }: Props) {
   if (!info) notFound();
   const q = await searchParams;
 
-  const header = (title: string) => (
-    <div>
-      <Link href={`/targets/${info.name}`} className="text-sm text-slate-500 hover:text-slate-900">
-        ← {info.name} space report
-      </Link>
-      <div className="mt-1 flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
-        <Badge>{info.name}</Badge>
-        <Badge>{DIALECT_LABEL[info.dialect]}</Badge>
-      </div>
-    </div>
-  );
+  const header = (title: string) => <TargetPageHeader target={info} title={title} />;
 
   const fields = sessionSpecSchema.safeParse({
     schema: one(q.schema) || undefined,

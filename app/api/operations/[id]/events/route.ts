@@ -1,0 +1,16 @@
+// Live progress of a reclaim operation over Server-Sent Events (see lib/reclaim/operation-events).
+import { unauthorized, userFromRequest } from '@/lib/auth/guard';
+import { getOperation } from '@/lib/reclaim/store/read-operations';
+import { operationEventStream } from '@/lib/reclaim/operation-events';
+import { resumePoint, sseResponse } from '@/lib/sse/poll-stream';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const user = await userFromRequest(request);
+  if (!user) return unauthorized();
+  const { id } = await params;
+  if (id.length > 64 || !(await getOperation(id))) return Response.json({ error: 'Operation not found' }, { status: 404 });
+  const after = resumePoint(request.headers.get('last-event-id'), new URL(request.url).searchParams.get('after'));
+  return sseResponse(operationEventStream({ operationId: id, after, signal: request.signal }));
+}

@@ -1,0 +1,57 @@
+// What both ways of logging everyone out (the graceful run, the instant
+// TRUNCATE) and their preview share: the session table resolved from the
+// catalog with no TTL, the bound beyond every expiry value, and what is
+// already working on the table.
+import 'server-only';
+import { AppError } from '../errors';
+import { sessionSpecSchema, type SessionSpecInput } from '../schemas/session-spec';
+import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
+import type { TargetAdapter } from '../targets/adapter';
+import { findActiveRun } from '../store/runs/read-runs';
+import { markInterruptedRuns } from '../store/runs/mark-interrupted';
+import { findActiveOperation } from '../reclaim/store/read-operations';
+import { markInterruptedOperations } from '../reclaim/store/mark-interrupted';
+import { expiryBound, logoutAllCutoff } from './expiry';
+import { resolveSessionSpec, type ResolvedSpec } from './resolve-spec';
+
+export type TargetSelection = { url?: string; target?: string };
+
+export type LogoutAllTable = {
+  adapter: TargetAdapter;
+  /** the target's key in the store */
+  key: string;
+  spec: ResolvedSpec;
+  /** beyond every expiry value: `col < bound` matches every session with an expiry */
+  bound: Date | number;
+  /** closes an ad-hoc --url adapter; a configured target's stays open for others */
+  release: () => Promise<void>;
+};
+
+export async function openLogoutAllTable(target: TargetSelection, input: SessionSpecInput | Record<string, unknown>): Promise<LogoutAllTable> {
+  const parsed = sessionSpecSchema.safeParse(input);
+  if (!parsed.success) throw new AppError(parsed.error.issues[0]!.message, 'input');
+  const adapter = resolveTarget(target);
+  const release = async () => {
+    if (target.url) await adapter.close().catch(() => undefined);
+  };
+  try {
+    const resolved = await resolveSessionSpec(adapter, parsed.data, defaultSchemaOf(target));
+    // No TTL: a session counts whatever its age.
+    const spec = { ...resolved, ttlSeconds: null };
+    return { adapter, key: targetKey(target), spec, bound: expiryBound(spec, logoutAllCutoff(spec.expiryType)), release };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+export type ActiveWork = { runId: string | null; runStatus: string | null; operationId: string | null };
+
+/** A cleanup run (running or paused) or a reclaim operation on the table, after dead processes' ones are marked interrupted. */
+export async function activeWorkOn(key: string, schema: string, table: string): Promise<ActiveWork> {
+  await markInterruptedRuns();
+  await markInterruptedOperations();
+  const run = await findActiveRun(key, schema, table);
+  const op = await findActiveOperation(key, schema, table);
+  return { runId: run?.id ?? null, runStatus: run?.status ?? null, operationId: op?.id ?? null };
+}
