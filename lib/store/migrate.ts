@@ -29,8 +29,8 @@ export async function migrate(databaseUrl: string, opts: { log?: (m: string) => 
 async function applyPending(client: Client, log?: (m: string) => void): Promise<string[]> {
   // WAL lets the app and the CLI read while the other writes; busy_timeout makes a
   // concurrent writer wait instead of failing with SQLITE_BUSY.
-  await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('PRAGMA busy_timeout = 10000');
+  await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('CREATE TABLE IF NOT EXISTS _janitor_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const done = new Set((await client.execute('SELECT name FROM _janitor_migrations')).rows.map((r) => String(r.name)));
   const dir = migrationsDir();
@@ -46,6 +46,13 @@ async function applyPending(client: Client, log?: (m: string) => void): Promise<
     // One transaction per migration: a failing file leaves no half-made schema.
     const tx = await client.transaction('write');
     try {
+      // Two processes starting on a new store (a cron job and the app) both saw it
+      // pending; the write transaction serializes them, so look again inside it.
+      const again = await tx.execute({ sql: 'SELECT 1 FROM _janitor_migrations WHERE name = ?', args: [name] });
+      if (again.rows.length > 0) {
+        await tx.rollback();
+        continue;
+      }
       await tx.executeMultiple(sql);
       await tx.execute({ sql: 'INSERT INTO _janitor_migrations (name, applied_at) VALUES (?, ?)', args: [name, new Date().toISOString()] });
       await tx.commit();
