@@ -15,8 +15,9 @@ export function parseFlags<S extends z.ZodType>(
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: opts.positionals ?? false });
   } catch (e) {
-    // parseArgs messages repeat the argument, e.g. "Unknown option '--foo'": keep its control characters visible and on one line
-    throw new AppError(oneLine(String((e as Error).message)).replace(/\. To specify a positional.*$/, ''), 'input');
+    // parseArgs's first line says what is wrong and repeats the argument, e.g. "Unknown option '--foo'":
+    // control characters in it are shown as escapes so the error stays one line
+    throw new AppError(oneLine(String((e as Error).message).split('\n')[0]!).replace(/\. To specify a positional.*$/, ''), 'input');
   }
   const result = schema.safeParse(parsed.values);
   if (!result.success) {

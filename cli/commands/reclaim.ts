@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { parseFlags, targetFlags, targetSelection } from '../args';
 import { printJson } from '../output';
-import { preflightReclaim, type ReclaimPreflight } from '@/lib/reclaim/preflight';
+import { parseOrThrow, preflightReclaim, type ReclaimPreflight } from '@/lib/reclaim/preflight';
+import { reclaimParamsSchema } from '@/lib/schemas/reclaim';
 import { executeReclaim, type ReclaimResult } from '@/lib/reclaim/execute';
 import type { ReclaimEvent } from '@/lib/reclaim/events';
 import type { Blocker } from '@/lib/reclaim/driver';
@@ -172,6 +173,8 @@ export async function reclaimCommand(argv: string[]) {
     retryPauseSeconds: f['retry-pause'],
   };
 
+  // Every flag is checked before the preflight connects: a typo is an input error, not a query on the server.
+  parseOrThrow(reclaimParamsSchema, params);
   const pre = await preflightReclaim({ target, ...ref, mode: String(f.mode) });
   printPreflight(pre, json);
 
