@@ -75,6 +75,17 @@ export class MysqlCleanupDriver implements CleanupDriver {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
   }
 
+  /**
+   * One-line AppError for the operator, keeping the driver's error as its
+   * cause: the engine retries deadlocks and serialization failures by their
+   * code, which the one-line message does not carry.
+   */
+  private fail(e: unknown): AppError {
+    const app = describeMysqlError(e, this.target);
+    if (app !== e && app.cause === undefined) app.cause = e;
+    return app;
+  }
+
   /** The dedicated session; reconnects after a lost connection and takes the lock back if this run held it. */
   private async session(): Promise<mysql.PoolConnection> {
     if (this.conn && !this.broken) return this.conn;
@@ -86,7 +97,7 @@ export class MysqlCleanupDriver implements CleanupDriver {
     try {
       c = await this.pool.getConnection();
     } catch (e) {
-      throw describeMysqlError(e, this.target);
+      throw this.fail(e);
     }
     this.broken = false;
     c.on('error', () => {
@@ -123,7 +134,7 @@ export class MysqlCleanupDriver implements CleanupDriver {
       }
     } catch (e) {
       c.destroy();
-      throw describeMysqlError(e, this.target);
+      throw this.fail(e);
     }
     this.conn = c;
     return c;
@@ -136,7 +147,7 @@ export class MysqlCleanupDriver implements CleanupDriver {
       return result as R;
     } catch (e) {
       if (sessionLost(e)) this.broken = true;
-      throw describeMysqlError(e, this.target);
+      throw this.fail(e);
     }
   }
 

@@ -70,6 +70,17 @@ export class PgCleanupDriver implements CleanupDriver {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
   }
 
+  /**
+   * One-line AppError for the operator, keeping the driver's error as its
+   * cause: the engine retries deadlocks and serialization failures by their
+   * code, which the one-line message does not carry.
+   */
+  private fail(e: unknown): AppError {
+    const app = describeDbError(e, this.target);
+    if (app !== e && app.cause === undefined) app.cause = e;
+    return app;
+  }
+
   /** The dedicated session; reconnects after a lost connection and takes the lock back if this run held it. */
   private async session(): Promise<pg.PoolClient> {
     if (this.client && !this.broken) return this.client;
@@ -81,7 +92,7 @@ export class PgCleanupDriver implements CleanupDriver {
     try {
       c = await this.pool.connect();
     } catch (e) {
-      throw describeDbError(e, this.target);
+      throw this.fail(e);
     }
     this.broken = false;
     c.on('error', () => {
@@ -105,7 +116,7 @@ export class PgCleanupDriver implements CleanupDriver {
       }
     } catch (e) {
       c.release(true);
-      throw describeDbError(e, this.target);
+      throw this.fail(e);
     }
     this.client = c;
     return c;
@@ -117,7 +128,7 @@ export class PgCleanupDriver implements CleanupDriver {
       return await c.query<R>(stmt.sql, stmt.params);
     } catch (e) {
       if (sessionLost(e)) this.broken = true;
-      throw describeDbError(e, this.target);
+      throw this.fail(e);
     }
   }
 
