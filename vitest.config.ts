@@ -33,6 +33,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Fault injection (RELIABILITY.md): kills apps and CLIs, restarts private
+        // database servers, races starts. One file at a time: each starts its own
+        // servers and apps, and their timing must not compete with each other.
+        resolve: { alias },
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -22,10 +22,17 @@ export type AppServer = {
   viewer: AppUser;
   /** Signs `page` in through the login form and waits until it has left /login. */
   signIn(page: Page, user: AppUser): Promise<void>;
+  /** pid of the Next server process (`next start` serves from this one process). */
+  pid: number;
   /** The server's recent output, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
+  /** kill -9 of the server's process group: no shutdown, no cleanup. The store stays for a restart. */
+  crash(): Promise<void>;
 };
+
+/** An existing store and its users, to start another app process on (a restart, or a second instance). */
+export type AppStore = Pick<AppServer, 'databaseUrl' | 'operator' | 'viewer'>;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,17 +63,27 @@ function addUser(env: NodeJS.ProcessEnv, user: AppUser) {
   if (r.status !== 0) throw new Error(`janitor users add ${user.username} failed: ${r.stderr || r.stdout}`);
 }
 
-export async function startApp(opts: { targets: Record<string, string>; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<AppServer> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'janitor-e2e-'));
-  const databaseUrl = `file:${path.join(dir, 'store.db')}`;
+export async function startApp(opts: {
+  targets: Record<string, string>;
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+  /** Serve from this store instead of a fresh one; its directory then belongs to whoever created it. */
+  store?: AppStore;
+  /** Listen here (a restart on the address the browser already has); default: a free port. */
+  port?: number;
+}): Promise<AppServer> {
+  const dir = opts.store ? null : mkdtempSync(path.join(os.tmpdir(), 'janitor-e2e-'));
+  const databaseUrl = opts.store?.databaseUrl ?? `file:${path.join(dir!, 'store.db')}`;
   const storeEnv = cleanEnv({ DATABASE_URL: databaseUrl, ...opts.env });
-  const operator: AppUser = { username: 'olivia', password: `op-${randomBytes(6).toString('hex')}`, role: 'operator' };
-  const viewer: AppUser = { username: 'victor', password: `view-${randomBytes(6).toString('hex')}`, role: 'viewer' };
-  // One after the other: the first also creates the store's tables.
-  addUser(storeEnv, operator);
-  addUser(storeEnv, viewer);
+  const operator: AppUser = opts.store?.operator ?? { username: 'olivia', password: `op-${randomBytes(6).toString('hex')}`, role: 'operator' };
+  const viewer: AppUser = opts.store?.viewer ?? { username: 'victor', password: `view-${randomBytes(6).toString('hex')}`, role: 'viewer' };
+  if (!opts.store) {
+    // One after the other: the first also creates the store's tables.
+    addUser(storeEnv, operator);
+    addUser(storeEnv, viewer);
+  }
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const targetEnv = Object.fromEntries(Object.entries(opts.targets).map(([name, url]) => [`JANITOR_TARGET_${name.toUpperCase()}`, url]));
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
@@ -101,7 +118,17 @@ export async function startApp(opts: { targets: Record<string, string>; env?: Re
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+
+  const crash = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    await exited;
   };
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
@@ -124,8 +151,10 @@ export async function startApp(opts: { targets: Record<string, string>; env?: Re
     databaseUrl,
     operator,
     viewer,
+    pid: child.pid!,
     logs: () => output,
     stop,
+    crash,
     async signIn(page, user) {
       await page.goto(`${baseUrl}/login`);
       await page.getByLabel('Username').fill(user.username);

@@ -1,0 +1,50 @@
+// Reads an app's store directly (SQLite), to check what a process recorded
+// without going through the app, which would itself update runs it reads.
+import { createClient } from '@libsql/client';
+
+export type StoredRun = {
+  id: string;
+  target: string;
+  schema: string;
+  table: string;
+  status: string;
+  totalDeleted: number;
+  batchCount: number;
+  error: string | null;
+  throttle: string | null;
+  cutoff: string | null;
+  /** sum of the run's stored batches */
+  batchDeleted: number;
+};
+
+export async function storedRuns(databaseUrl: string): Promise<StoredRun[]> {
+  const db = createClient({ url: databaseUrl });
+  try {
+    const r = await db.execute(
+      `SELECT r.id, r.target, r."schema", r."table", r.status, r.totalDeleted, r.batchCount, r.error, r.throttle, r.cutoff,
+              (SELECT COALESCE(SUM(b.deleted), 0) FROM Batch b WHERE b.runId = r.id) AS batchDeleted
+         FROM Run r ORDER BY r.createdAt`,
+    );
+    return r.rows.map((row) => ({
+      id: String(row.id),
+      target: String(row.target),
+      schema: String(row.schema),
+      table: String(row.table),
+      status: String(row.status),
+      totalDeleted: Number(row.totalDeleted),
+      batchCount: Number(row.batchCount),
+      error: row.error === null ? null : String(row.error),
+      throttle: row.throttle === null ? null : String(row.throttle),
+      cutoff: row.cutoff === null ? null : typeof row.cutoff === 'number' ? new Date(row.cutoff).toISOString() : String(row.cutoff),
+      batchDeleted: Number(row.batchDeleted),
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+export async function storedRun(databaseUrl: string, id: string): Promise<StoredRun> {
+  const run = (await storedRuns(databaseUrl)).find((r) => r.id === id);
+  if (!run) throw new Error(`run ${id} is not in the store`);
+  return run;
+}
