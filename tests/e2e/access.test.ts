@@ -231,8 +231,13 @@ describe('without a session', () => {
           expect(r.status, `${method} ${route.pattern} with ${what}`).toBe(401);
         }
       }
-      // The control: with a viewer's session the same URL is served (or refused for the role, not for the session).
-      if (route.methods.includes('GET')) expect([200, 403], `GET ${route.pattern} as a viewer`).toContain((await getStatus(url, viewerCookie)).status);
+      // The control: with a viewer's session the same URL is answered (served, refused for the role or for a
+      // missing query parameter), so the 401s above are about the session.
+      if (route.methods.includes('GET')) {
+        const seen = (await getStatus(url, viewerCookie)).status;
+        expect(seen, `GET ${route.pattern} as a viewer`).not.toBe(401);
+        expect(seen, `GET ${route.pattern} as a viewer`).toBeLessThan(500);
+      }
     }
     expect((await getStatus(`${app.baseUrl}/api/audit`, viewerCookie)).status).toBe(403);
   });
@@ -262,7 +267,9 @@ describe('without a session', () => {
 describe('a viewer calling server actions directly', () => {
   it('finds every mutating server action in the build', () => {
     const names = guarded().map((a) => a.exportedName);
-    expect(names).toEqual(expect.arrayContaining(['startCleanupAction', 'pauseRunAction', 'resumeRunAction', 'cancelRunAction', 'changeRunKnobsAction']));
+    expect(names).toEqual(
+      expect.arrayContaining(['startCleanupAction', 'pauseRunAction', 'resumeRunAction', 'cancelRunAction', 'changeRunKnobsAction', 'startReclaimAction', 'cancelOperationAction', 'logoutAllAction']),
+    );
   });
 
   it('is refused by every one of them with a crafted POST, nothing changes, and each attempt is audit-logged as denied', async () => {
