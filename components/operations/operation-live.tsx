@@ -12,7 +12,7 @@ import { Metric } from '@/components/runs/run-live';
 import { LiveHeader } from '@/components/runs/live-header';
 import { BlockersTable } from '@/components/reclaim/blockers-table';
 import { modeLabel } from '@/components/reclaim/mode-options';
-import { OperationStatusBadge } from './operation-status-badge';
+import { OperationStatusBadge, operationDuration } from './operation-status-badge';
 import { CancelOperationButton } from './cancel-operation-button';
 import { useOperationLive } from './use-operation-live';
 
@@ -83,7 +83,7 @@ function StatusNote({ op, idLabel }: { op: OperationView; idLabel: string }) {
     const back = op.beforeBytes !== null && op.afterBytes !== null ? op.beforeBytes - op.afterBytes : null;
     return (
       <Alert tone="success">
-        Completed in {formatDuration(op.seconds)}: {formatBytes(op.beforeBytes)} → {formatBytes(op.afterBytes)}
+        Completed in {operationDuration(op.seconds)}: {formatBytes(op.beforeBytes)} → {formatBytes(op.afterBytes)}
         {back !== null && back > 0 ? `, ${formatBytes(back)} given back.` : '.'}
       </Alert>
     );
@@ -151,7 +151,7 @@ function Progress({ op, elapsed, idLabel }: { op: OperationView; elapsed: number
       </div>
       <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
         <Metric id="attempt" label="Attempt" value={p ? `${Math.max(1, p.attempt)} of ${p.attempts}` : '—'} hint={p?.waitingForLock ? 'waiting for its lock' : undefined} />
-        <Metric id="elapsed" label="Elapsed" value={formatDuration(elapsed)} hint={op.params.estimatedSeconds !== null ? `estimated ${formatDuration(Math.max(1, op.params.estimatedSeconds))}` : undefined} />
+        <Metric id="elapsed" label="Elapsed" value={operationDuration(elapsed)} hint={op.params.estimatedSeconds !== null ? `estimated ${formatDuration(Math.max(1, op.params.estimatedSeconds))}` : undefined} />
         {op.params.dialect === 'mysql' ? (
           <>
             <Metric id="stage" label="Stage" value={stage ?? '—'} hint={num('maxStage') !== null ? `stage ${num('stage') ?? '?'} of ${num('maxStage')}` : 'from the process list'} />
@@ -184,7 +184,12 @@ function Sizes({ op }: { op: OperationView }) {
   const back = op.beforeBytes !== null && op.afterBytes !== null ? op.beforeBytes - op.afterBytes : null;
   return (
     <dl className="grid grid-cols-3 gap-4" data-testid="operation-sizes">
-      <Metric id="size-before" label="Before" value={formatBytes(op.beforeBytes)} hint={op.beforeBytes === null ? 'measured when it starts' : 'total with indexes and TOAST'} />
+      <Metric
+        id="size-before"
+        label="Before"
+        value={formatBytes(op.beforeBytes)}
+        hint={op.beforeBytes === null ? 'measured when it starts' : op.params.dialect === 'mysql' ? 'DATA_LENGTH + INDEX_LENGTH' : 'total with indexes and TOAST'}
+      />
       <Metric
         id="size-after"
         label="After"

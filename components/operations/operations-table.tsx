@@ -2,10 +2,10 @@
 // the sizes before and after.
 import Link from 'next/link';
 import type { OperationView } from '@/lib/reclaim/operation-view';
-import { formatBytes, formatDuration } from '@/lib/format';
+import { formatBytes } from '@/lib/format';
 import { formatAgo, formatUtc } from '@/lib/format-time';
 import { modeLabel } from '@/components/reclaim/mode-options';
-import { OperationStatusBadge } from './operation-status-badge';
+import { OperationStatusBadge, operationDuration } from './operation-status-badge';
 
 export function OperationsTable({ operations, now }: { operations: OperationView[]; now: string }) {
   return (
@@ -45,7 +45,7 @@ export function OperationsTable({ operations, now }: { operations: OperationView
                   {formatBytes(o.afterBytes)}
                   {back !== null && back > 0 && <span className="ml-1 text-xs text-emerald-700">(−{formatBytes(back)})</span>}
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatDuration(o.seconds)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{operationDuration(o.seconds)}</td>
                 <td className="px-3 py-2 text-slate-700">{o.startedBy}</td>
                 <td className="px-3 py-2 text-slate-600" title={formatUtc(o.createdAt, { seconds: true })}>
                   {formatAgo(o.createdAt, now)}

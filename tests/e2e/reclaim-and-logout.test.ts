@@ -188,7 +188,7 @@ describe('giving the disk back after a cleanup (PostgreSQL)', () => {
     expect(Math.abs(before - sizeAfterCleanup)).toBeLessThan(sizeAfterCleanup * 0.05);
     expect(Math.abs(shownAfter - after)).toBeLessThan(after * 0.05 + 1024);
     expect(await operator.getByTestId('size-back').textContent()).toMatch(/Given back[\d.]+ [kMG]?B\d+% of the table/);
-    await operator.getByText(/^Completed in \d+s: [\d.]+ [kMG]?B → [\d.]+ [kMG]?B, [\d.]+ [kMG]?B given back\.$/).waitFor();
+    await operator.getByText(/^Completed in [\dhms. ]+: [\d.]+ [kMG]?B → [\d.]+ [kMG]?B, [\d.]+ [kMG]?B given back\.$/).waitFor();
     // Every live session is still there.
     expect(await countSessions('postgres', pgDb.url, new Date())).toEqual({ total: pgDb.live, expired: 0 });
 
