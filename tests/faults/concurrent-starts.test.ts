@@ -129,7 +129,9 @@ describe('concurrent starts of a cleanup of the same table', () => {
         });
         await until('the CLI to take the table\'s cleanup lock', () => hold.cleanupLockTaken());
         web = pressStart(page);
-        await sleep(700);
+        // Long enough for the web's start to meet the taken lock; well inside
+        // the CLI's 3 s lock timeout, which would otherwise fail its count.
+        await sleep(500);
         await hold.release();
         const outcomes = [await web, { cli: await cli.done }];
         await expectOneRun(target, outcomes, page);

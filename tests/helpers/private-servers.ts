@@ -4,14 +4,21 @@
 // lives in its own temp directory on a free port and is removed afterwards.
 // As root the servers run as the postgres / mysql OS users (initdb refuses root).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { freePort } from './app-server';
 
-const PG_BIN = process.env.TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's newest PostgreSQL (initdb and pg_ctl are not on PATH there). */
+function pgBin(): string {
+  if (process.env.TEST_PG_BIN) return process.env.TEST_PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  return path.join(root, versions[0] ?? '15', 'bin');
+}
+const PG_BIN = pgBin();
 const MARIADBD = process.env.TEST_MARIADBD ?? '/usr/sbin/mariadbd';
 const INSTALL_DB = process.env.TEST_MARIADB_INSTALL_DB ?? '/usr/bin/mariadb-install-db';
 const isRoot = process.getuid?.() === 0;
