@@ -10,12 +10,19 @@ export type Store = InstanceType<typeof PrismaClient>;
 
 const g = globalThis as unknown as { __janitorStore?: Promise<Store> };
 
+/**
+ * How long a write waits for another process's write (the app, the CLI, a
+ * second app instance share the file). On every connection the client opens:
+ * a PRAGMA reaches only one of them, and Prisma's transactions (a run's batch
+ * record) get a connection of their own, which then failed at once with
+ * SQLITE_BUSY whenever another process was writing.
+ */
+const BUSY_TIMEOUT_MS = 10_000;
+
 async function open(): Promise<Store> {
   const url = env().DATABASE_URL;
   await migrate(url);
-  const client = new PrismaClient({ adapter: new PrismaLibSql({ url }) });
-  await client.$queryRawUnsafe('PRAGMA busy_timeout = 10000');
-  return client;
+  return new PrismaClient({ adapter: new PrismaLibSql({ url, timeout: BUSY_TIMEOUT_MS }) });
 }
 
 /** The store, migrated. Cached on globalThis so dev reloads don't open more clients. */
