@@ -100,6 +100,28 @@ export type DeleteBatchRequest = {
   bound: ExpiryBoundValue;
   /** run the batch and roll it back: a timed sample that deletes nothing */
   rollback?: boolean;
+  /**
+   * Called after the DELETE and before its COMMIT, so the run stores the batch
+   * first: a process that dies between the target's COMMIT and the store's
+   * write would otherwise leave a deleted batch out of the run's totals. A
+   * throw rolls the batch back. Not called for rollback samples.
+   */
+  beforeCommit?: (batch: BatchToCommit) => Promise<void>;
+};
+
+/**
+ * How to learn afterwards whether a batch's COMMIT happened, when the process
+ * died or the connection dropped around it: PostgreSQL's transaction id
+ * (txid_status), or on MySQL the range the DELETE covered (its expired rows
+ * are gone only if it committed). JSON; stored with the run's last batch.
+ */
+export type BatchCheck = Record<string, unknown>;
+
+export type BatchToCommit = {
+  deleted: number;
+  nextCursor: CleanupCursor;
+  /** null when the batch deleted nothing: there is nothing to count either way */
+  check: BatchCheck | null;
 };
 
 export type DeleteBatchResult = {
@@ -158,6 +180,12 @@ export interface CleanupDriver {
   /** Non-blocking advisory lock for this table on the driver's connection (one run per table). */
   tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult>;
   unlock(): Promise<void>;
+  /**
+   * Whether the batch `check` describes committed. Drivers that call
+   * beforeCommit implement it; asked on the driver's own connection after the
+   * one that sent the COMMIT is gone (a resume, or a retry after a lost COMMIT).
+   */
+  batchCommitted?(table: TableFacts, check: BatchCheck, bound: ExpiryBoundValue): Promise<boolean>;
   /**
    * Log everyone out at once: TRUNCATE TABLE, waiting for its lock (ACCESS
    * EXCLUSIVE / an exclusive metadata lock) no longer than the lock timeout,

@@ -8,7 +8,7 @@
 import { AppError, isAppError } from '../errors';
 import { isTransientDbError } from '../targets/describe-error';
 import type { CleanupParams } from '../schemas/cleanup-params';
-import type { CleanupCursor, CleanupDriver, ExpiryBoundValue, StrategyName, TableFacts, ThrottleSignals } from './driver';
+import type { BatchCheck, CleanupCursor, CleanupDriver, DeleteBatchResult, ExpiryBoundValue, StrategyName, TableFacts, ThrottleSignals } from './driver';
 
 /** Adaptive batches stay within these sizes. */
 export const ADAPTIVE_MIN_SIZE = 10;
@@ -51,6 +51,25 @@ export type BatchEvent = {
   walked: number | null;
   throttle: ThrottleState;
   at: number;
+};
+
+/**
+ * A batch to store, handed over before its COMMIT on the target when the
+ * driver supports it (then `check` tells later whether the COMMIT happened),
+ * after it otherwise.
+ */
+export type BatchRecord = {
+  n: number;
+  deleted: number;
+  totalDeleted: number;
+  ms: number;
+  size: number;
+  /** resume from here once this batch is done */
+  cursor: CleanupCursor;
+  /** where this batch started: resume from here if it turns out not to have committed */
+  prevCursor: CleanupCursor;
+  check: BatchCheck | null;
+  throttle: ThrottleState;
 };
 
 export type ThrottleEvent = {
@@ -114,7 +133,15 @@ export type RunCleanupOptions = {
   /** a reason to stop (e.g. 'pause', 'cancel'), or null to go on; checked between batches and while waiting */
   shouldStop?: () => string | null | Promise<string | null>;
   signal?: AbortSignal;
+  /** after each batch has committed: progress */
   onBatch?: (e: BatchEvent) => void | Promise<void>;
+  /**
+   * Stores a batch, before its COMMIT when the driver can say afterwards
+   * whether that happened; a throw rolls the batch back and fails the run.
+   */
+  recordBatch?: (r: BatchRecord) => Promise<void>;
+  /** A stored batch whose COMMIT was lost did not commit after all: take it back out of the totals. */
+  undoBatch?: (r: BatchRecord) => Promise<void>;
   onThrottle?: (e: ThrottleEvent) => void | Promise<void>;
   log?: LogFn;
 };
@@ -223,12 +250,43 @@ class CleanupLoop {
       const cursor = this.cursor!;
       let ms = 0;
       let size = this.size;
-      const batch = await this.retrying('deleting a batch', async () => {
+      // Set once the batch is stored; a failure after that (the COMMIT's reply
+      // lost with the connection) leaves it unknown whether the batch committed.
+      let stored: BatchRecord | null = null;
+      const record = async (deleted: number, next: CleanupCursor, check: BatchCheck | null) => {
+        const r: BatchRecord = { n: this.n + 1, deleted, totalDeleted: this.total + deleted, ms, size, cursor: next, prevCursor: cursor, check, throttle };
+        await this.o.recordBatch?.(r);
+        stored = r;
+      };
+      const batch = await this.retrying('deleting a batch', async (): Promise<DeleteBatchResult> => {
+        if (stored) {
+          const s: BatchRecord = stored;
+          if (s.check && driver.batchCommitted && (await driver.batchCommitted(table, s.check, bound))) {
+            // It did commit: carry on after it (the next batch finds out whether the walk is done).
+            return { deleted: s.deleted, scanned: 0, nextCursor: s.cursor, done: false, walked: null };
+          }
+          if (s.check) await this.o.undoBatch?.(s);
+          stored = null;
+        }
         // A retry after a timeout runs with the halved size.
         size = this.size;
         const t0 = this.clock.now();
-        const r = await driver.deleteBatch({ table, cursor, size, bound });
-        ms = this.clock.now() - t0;
+        const r = await driver.deleteBatch({
+          table,
+          cursor,
+          size,
+          bound,
+          beforeCommit: this.o.recordBatch
+            ? async (b) => {
+                ms = this.clock.now() - t0;
+                await record(b.deleted, b.nextCursor, b.check);
+              }
+            : undefined,
+        });
+        if (!stored) {
+          ms = this.clock.now() - t0;
+          await record(r.deleted, r.nextCursor, null);
+        }
         return r;
       });
       this.n += 1;

@@ -5,7 +5,8 @@
 import 'server-only';
 import { audit } from '../audit/record';
 import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
-import { finishRun, heartbeat, readControl, recordBatch } from '../store/runs/write-runs';
+import { finishRun, heartbeat, readControl, recordBatch, undoLastBatch } from '../store/runs/write-runs';
+import { AppError } from '../errors';
 import type { RunStatus, ThrottleView } from '../store/runs/run-view';
 import type { CleanupCursor, CleanupDriver, StrategyName } from './driver';
 import { runCleanup, type BatchEvent, type CleanupResult, type ThrottleEvent } from './engine';
@@ -86,19 +87,30 @@ export function executeRun(o: {
         getParams: () => params,
         shouldStop: poll,
         signal: abort.signal,
-        onBatch: async (e) => {
-          lastThrottle = toThrottleView(e.throttle);
+        // Stored before the batch commits on the target (see CleanupDriver.beforeCommit).
+        recordBatch: async (r) => {
+          lastThrottle = toThrottleView(r.throttle);
           const owned = await recordBatch(o.runId, o.owner, {
-            n: e.n,
-            deleted: e.deleted,
-            totalDeleted: e.totalDeleted,
-            ms: e.ms,
-            size: e.size,
-            cursor: e.cursor,
+            n: r.n,
+            deleted: r.deleted,
+            totalDeleted: r.totalDeleted,
+            ms: r.ms,
+            size: r.size,
+            cursor: r.cursor,
+            check: r.check ? { n: r.n, deleted: r.deleted, check: r.check, prevCursor: r.prevCursor } : null,
             throttle: lastThrottle,
             activeSeconds: o.resume.activeSeconds + (Date.now() - startedAt) / 1000,
           });
-          if (!owned) stop('lost');
+          if (!owned) {
+            stop('lost');
+            // Not ours any more: the batch must not commit behind the new owner's back.
+            throw new AppError('the run was taken over or ended elsewhere', 'conflict');
+          }
+        },
+        undoBatch: async (r) => {
+          if (!(await undoLastBatch(o.runId, o.owner, r.n))) stop('lost');
+        },
+        onBatch: (e) => {
           o.onEvent?.(e);
         },
         onThrottle: async (e) => {

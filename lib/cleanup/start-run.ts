@@ -14,10 +14,10 @@ import { logoutAllCutoff } from '../sessions/expiry';
 import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
 import type { TargetAdapter } from '../targets/adapter';
 import { findActiveRun, getRun } from '../store/runs/read-runs';
-import { alreadyRunning, claimRun, createRun } from '../store/runs/write-runs';
+import { alreadyRunning, claimRun, createRun, readCursor, readLastBatchCheck, undoLastBatch } from '../store/runs/write-runs';
 import { markInterruptedRuns, ownerId } from '../store/runs/mark-interrupted';
 import { RESUMABLE_STATUSES, type RunView } from '../store/runs/run-view';
-import type { CleanupCursor, CleanupDriver } from './driver';
+import type { BatchCheck, CleanupCursor, CleanupDriver } from './driver';
 import { prepareCleanup, type PreparedCleanup } from './prepare';
 import { executeRun, type RunEvent, type RunOutcome } from './execute-run';
 import { runCleanup, type DryRunReport } from './engine';
@@ -146,10 +146,21 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   const driver = await lockTable(adapter, run.target, spec);
   try {
     const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params });
+    // The last batch was stored just before its COMMIT: if the process died in
+    // between, the target rolled it back, and the run must not count it.
+    const last = await readLastBatchCheck(run.id);
+    const lastCommitted = last && driver.batchCommitted ? await driver.batchCommitted(prepared.table, last.check as BatchCheck, prepared.bound) : true;
     const owner = ownerId(randomBytes(4).toString('hex'));
     if (!(await claimRun(run.id, owner, RESUMABLE_STATUSES))) throw alreadyRunning(run.schema, run.table, run.id);
-    await audit({ actor: input.startedBy, action: `${run.kind}.resume`, target: `${run.target}:${run.schema}.${run.table}`, detail: { runId: run.id, fromBatch: run.batchCount }, outcome: 'ok' });
-    const { readCursor } = await import('../store/runs/write-runs');
+    if (!lastCommitted && !(await undoLastBatch(run.id, owner, last!.n))) throw alreadyRunning(run.schema, run.table, run.id);
+    const current = (await getRun(run.id))!;
+    await audit({
+      actor: input.startedBy,
+      action: `${run.kind}.resume`,
+      target: `${run.target}:${run.schema}.${run.table}`,
+      detail: { runId: run.id, fromBatch: current.batchCount, ...(lastCommitted ? {} : { lastBatchNotCommitted: last!.n }) },
+      outcome: 'ok',
+    });
     const cursor = (await readCursor(run.id)) as CleanupCursor;
     const worker = executeRun({
       runId: run.id,
@@ -158,7 +169,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
       prepared,
       strategy: run.strategy as PreparedCleanup['plan']['strategy'],
       cursor,
-      resume: { batches: run.batchCount, totalDeleted: run.totalDeleted, activeSeconds: run.activeSeconds },
+      resume: { batches: current.batchCount, totalDeleted: current.totalDeleted, activeSeconds: current.activeSeconds },
       actor: input.startedBy,
       onEvent: input.onEvent,
     });

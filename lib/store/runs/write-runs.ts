@@ -80,9 +80,17 @@ export type BatchRecord = {
   ms: number;
   size: number;
   cursor: unknown;
+  /**
+   * The batch is stored before its COMMIT on the target; this is how to learn
+   * afterwards whether that COMMIT happened, and where the batch started (see
+   * undoLastBatch). null for a batch that deleted nothing.
+   */
+  check: LastBatchCheck | null;
   throttle: ThrottleView;
   activeSeconds: number;
 };
+
+export type LastBatchCheck = { n: number; deleted: number; check: unknown; prevCursor: unknown };
 
 /** Stores a batch and the run's totals in one transaction; false when the worker no longer owns the run. */
 export async function recordBatch(runId: string, owner: string, b: BatchRecord): Promise<boolean> {
@@ -103,10 +111,43 @@ export async function recordBatch(runId: string, owner: string, b: BatchRecord):
         throttle: JSON.stringify(b.throttle),
         heartbeatAt: new Date(),
         activeSeconds: b.activeSeconds,
+        lastBatchCheck: b.check ? JSON.stringify(b.check) : null,
       },
     }),
   ]);
   return updated.count === 1;
+}
+
+/** The run's last stored batch and how to check it, if it deleted anything. */
+export async function readLastBatchCheck(runId: string): Promise<LastBatchCheck | null> {
+  const db = await store();
+  const r = await db.run.findUnique({ where: { id: runId }, select: { lastBatchCheck: true, batchCount: true } });
+  if (!r?.lastBatchCheck) return null;
+  const c = JSON.parse(r.lastBatchCheck) as LastBatchCheck;
+  // Only the run's last batch can be in doubt.
+  return c.n === r.batchCount ? c : null;
+}
+
+/**
+ * Takes batch `n`, stored just before a COMMIT that did not happen (the
+ * process died or the connection dropped first), back out of the run: totals,
+ * cursor and its batch row, so the run goes on from where that batch started.
+ * Guarded like every worker write; false when this owner no longer runs it.
+ */
+export async function undoLastBatch(runId: string, owner: string, n: number): Promise<boolean> {
+  const db = await store();
+  return db.$transaction(async (tx) => {
+    const r = await tx.run.findFirst({ where: { id: runId, owner, status: 'running' }, select: { lastBatchCheck: true, batchCount: true, totalDeleted: true } });
+    if (!r) return false;
+    const c = r.lastBatchCheck ? (JSON.parse(r.lastBatchCheck) as LastBatchCheck) : null;
+    if (!c || c.n !== n || r.batchCount !== n) return true; // already undone, or not the last batch
+    await tx.batch.deleteMany({ where: { runId, n } });
+    const u = await tx.run.updateMany({
+      where: { id: runId, owner, status: 'running' },
+      data: { totalDeleted: r.totalDeleted - c.deleted, batchCount: n - 1, cursor: JSON.stringify(c.prevCursor), lastBatchCheck: null },
+    });
+    return u.count === 1;
+  });
 }
 
 export async function heartbeat(runId: string, owner: string, throttle?: ThrottleView): Promise<boolean> {

@@ -5,6 +5,7 @@
 import 'server-only';
 import type mysql from 'mysql2/promise';
 import type {
+  BatchCheck,
   CleanupCursor,
   CleanupDriver,
   CleanupDriverOptions,
@@ -37,6 +38,8 @@ import {
   countRowsSql,
   keysDeleteSql,
   keysetSelectSql,
+  keysetCountSql,
+  rangeCountSql,
   rangeDeleteSql,
   rangeEndSql,
   toKeyValue,
@@ -167,15 +170,18 @@ export class MysqlCleanupDriver implements CleanupDriver {
    * Not autocommitted: a DELETE waiting on a row lock keeps going on the server
    * after this process dies, and autocommitted it would delete a batch the run
    * never recorded. In a transaction it waits for a COMMIT that never comes,
-   * and the server rolls it back when the connection closes.
+   * and the server rolls it back when the connection closes. A batch may store
+   * itself (beforeCommit) between its DELETE and its COMMIT.
    */
-  private async runDelete(stmt: MysqlStatement, rollback: boolean | undefined): Promise<number> {
+  private async runDelete(stmt: MysqlStatement, rollback: boolean | undefined, beforeCommit?: (deleted: number) => Promise<void>): Promise<number> {
     await this.exec({ sql: 'START TRANSACTION', params: [] });
     let deleted: number;
     try {
       deleted = (await this.exec<Header>(stmt)).affectedRows;
+      if (!rollback) await beforeCommit?.(deleted);
     } catch (e) {
-      // A lock wait timeout rolls back only the statement; end the transaction too.
+      // A lock wait timeout rolls back only the statement; end the transaction too
+      // (and a batch that could not be stored is not committed).
       if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
       throw e;
     }
@@ -242,15 +248,18 @@ export class MysqlCleanupDriver implements CleanupDriver {
   private async pkRangeBatch(req: DeleteBatchRequest & { cursor: PkRangeCursor }): Promise<DeleteBatchResult> {
     const { cursor, table } = req;
     const { n, end } = await this.rangeEnd(req);
-    const deleted = await this.runDelete(rangeDeleteSql(table, cursor.after, end, req.bound), req.rollback);
     const walkedKeys = cursor.walkedKeys + n;
+    // Fewer than n keys were left (no end): that open-ended range is the last one.
+    const next = (deleted: number): PkRangeCursor =>
+      end ? { ...cursor, after: end, walkedKeys, expiredPerKey: nextDensity(cursor.expiredPerKey, deleted, n) } : { ...cursor, walkedKeys };
+    const hook = req.beforeCommit;
+    const deleted = await this.runDelete(
+      rangeDeleteSql(table, cursor.after, end, req.bound),
+      req.rollback,
+      hook && ((d) => hook({ deleted: d, nextCursor: next(d), check: d > 0 ? { after: cursor.after, upTo: end } : null })),
+    );
     const walked = table.rowEstimate > 0 ? Math.min(end ? 0.99 : 1, walkedKeys / table.rowEstimate) : null;
-    if (!end) {
-      // Fewer than n keys were left: that open-ended range was the last one.
-      return { deleted, scanned: n, nextCursor: { ...cursor, walkedKeys }, done: true, walked: 1 };
-    }
-    const next: PkRangeCursor = { ...cursor, after: end, walkedKeys, expiredPerKey: nextDensity(cursor.expiredPerKey, deleted, n) };
-    return { deleted, scanned: n, nextCursor: next, done: false, walked };
+    return { deleted, scanned: n, nextCursor: next(deleted), done: !end, walked: end ? walked : 1 };
   }
 
   private async keysetBatch(req: DeleteBatchRequest & { cursor: KeysetCursor }): Promise<DeleteBatchResult> {
@@ -261,9 +270,15 @@ export class MysqlCleanupDriver implements CleanupDriver {
     const rows = await this.rows<Record<string, unknown>>(sel.sql, sel.params);
     if (rows.length === 0) return { deleted: 0, scanned: 0, nextCursor: cursor, done: true, walked: null };
     const keys = rows.map((r) => table.primaryKey.map((k) => toKeyValue(r[k])));
-    const deleted = await this.runDelete(keysDeleteSql(table, keys, req.bound), req.rollback);
     const last = rows[rows.length - 1]!;
     const nextCursor: KeysetCursor = { ...cursor, after: { expiry: String(last.janitor_expiry), row: keys[keys.length - 1]! } };
+    const hook = req.beforeCommit;
+    // The keys came from the index range (after, last]: that range is what batchCommitted recounts.
+    const deleted = await this.runDelete(
+      keysDeleteSql(table, keys, req.bound),
+      req.rollback,
+      hook && ((d) => hook({ deleted: d, nextCursor, check: d > 0 ? { keyset: { after, upTo: nextCursor.after } } : null })),
+    );
     return { deleted, scanned: rows.length, nextCursor, done: rows.length < req.size, walked: null };
   }
 
@@ -301,6 +316,20 @@ export class MysqlCleanupDriver implements CleanupDriver {
     // EXPLAIN DELETE plans the statement without running it.
     const plan = await this.rows<Record<string, unknown>>(`EXPLAIN ${del.sql}`, del.params);
     return { sql, params, plan: formatPlan(plan) };
+  }
+
+  /**
+   * MySQL cannot be asked whether a transaction committed; the range can: its
+   * expired rows are gone if the batch's DELETE committed and all there if it
+   * was rolled back. (Wrong only if the application meanwhile set a session in
+   * that range back into the past, or deleted every row the batch had.)
+   */
+  async batchCommitted(table: TableFacts, check: BatchCheck, bound: ExpiryBoundValue): Promise<boolean> {
+    type Pos = { expiry: string | number; row: KeyValue[] };
+    const c = check as { after?: KeyValue[] | null; upTo?: KeyValue[] | null; keyset?: { after: Pos | null; upTo: Pos } };
+    const stmt = c.keyset ? keysetCountSql(table, c.keyset.after, c.keyset.upTo, bound) : rangeCountSql(table, c.after ?? null, c.upTo ?? null, bound);
+    const [r] = await this.rows<{ n: number }>(stmt.sql, stmt.params);
+    return Number(r!.n) === 0;
   }
 
   async tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult> {

@@ -62,18 +62,45 @@ export function rangeEndSql(t: Names, after: KeyValue[] | null, n: number): Mysq
   };
 }
 
-/** Deletes the expired rows of the key range (after, upTo]; upTo null: to the end of the table. */
-export function rangeDeleteSql(t: Names, after: KeyValue[] | null, upTo: KeyValue[] | null, bound: ExpiryBoundValue): MysqlStatement {
+/** The rows of the range (after, upTo] on `cols` whose expiry is before the bound; either end may be open. */
+function expiredInRange(t: Names, cols: string[], after: KeyValue[] | null, upTo: KeyValue[] | null, bound: ExpiryBoundValue): MysqlStatement {
   const parts: string[] = [];
   const params: unknown[] = [];
-  for (const c of [after && keyCompare(t.primaryKey, after, '>'), upTo && keyCompare(t.primaryKey, upTo, '<=')]) {
+  for (const c of [after && keyCompare(cols, after, '>'), upTo && keyCompare(cols, upTo, '<=')]) {
     if (!c) continue;
     parts.push(c.sql);
     params.push(...c.params);
   }
   parts.push(`${q(t.expiryColumn)} < ?`);
   params.push(bound);
-  return { sql: `DELETE FROM ${rel(t)} WHERE ${parts.join(' AND ')}`, params };
+  return { sql: parts.join(' AND '), params };
+}
+
+/** Deletes the expired rows of the key range (after, upTo]; upTo null: to the end of the table. */
+export function rangeDeleteSql(t: Names, after: KeyValue[] | null, upTo: KeyValue[] | null, bound: ExpiryBoundValue): MysqlStatement {
+  const w = expiredInRange(t, t.primaryKey, after, upTo, bound);
+  return { sql: `DELETE FROM ${rel(t)} WHERE ${w.sql}`, params: w.params };
+}
+
+/**
+ * The expired rows still in the key range (after, upTo]: none once a batch's
+ * DELETE of that range committed, all of them when it was rolled back.
+ */
+export function rangeCountSql(t: Names, after: KeyValue[] | null, upTo: KeyValue[] | null, bound: ExpiryBoundValue): MysqlStatement {
+  const w = expiredInRange(t, t.primaryKey, after, upTo, bound);
+  return { sql: `SELECT COUNT(*) AS n FROM ${rel(t)} WHERE ${w.sql}`, params: w.params };
+}
+
+/** The same for a keyset batch: the expired rows between two (expiry, key) positions of the expiry index. */
+export function keysetCountSql(
+  t: Names,
+  after: { expiry: string | number; row: KeyValue[] } | null,
+  upTo: { expiry: string | number; row: KeyValue[] },
+  bound: ExpiryBoundValue,
+): MysqlStatement {
+  const cols = [t.expiryColumn, ...t.primaryKey];
+  const w = expiredInRange(t, cols, after && [after.expiry, ...after.row], [upTo.expiry, ...upTo.row], bound);
+  return { sql: `SELECT COUNT(*) AS n FROM ${rel(t)} WHERE ${w.sql}`, params: w.params };
 }
 
 /**

@@ -6,6 +6,7 @@
 import 'server-only';
 import type pg from 'pg';
 import type {
+  BatchCheck,
   CleanupCursor,
   CleanupDriver,
   CleanupDriverOptions,
@@ -144,11 +145,12 @@ export class PgCleanupDriver implements CleanupDriver {
    * keeps going on the server after this process dies, and autocommitted it
    * would delete a batch the run never recorded. Inside a transaction it waits
    * for a COMMIT that never comes, and the server rolls it back when it finds
-   * the connection gone.
+   * the connection gone. A batch may store itself (beforeCommit) between its
+   * DELETE and its COMMIT.
    */
   private async inTransaction<R extends pg.QueryResultRow>(
     stmt: PgStatement,
-    mode: { readOnly: true; timeoutMs: number } | { rollback: true } | { commit: true },
+    mode: { readOnly: true; timeoutMs: number } | { rollback: true } | { commit: true; beforeCommit?: (r: pg.QueryResult<R>) => Promise<void> },
   ): Promise<pg.QueryResult<R>> {
     await this.exec({ sql: 'readOnly' in mode ? 'BEGIN READ ONLY' : 'BEGIN', params: [] });
     try {
@@ -156,6 +158,7 @@ export class PgCleanupDriver implements CleanupDriver {
         await this.exec({ sql: "SELECT set_config('statement_timeout', $1, true)", params: [`${mode.timeoutMs}ms`] });
       }
       const r = await this.exec<R>(stmt);
+      if ('commit' in mode) await mode.beforeCommit?.(r);
       await this.exec({ sql: 'rollback' in mode ? 'ROLLBACK' : 'COMMIT', params: [] });
       return r;
     } catch (e) {
@@ -240,9 +243,10 @@ export class PgCleanupDriver implements CleanupDriver {
     }
     const { from, to } = this.heapRange({ ...req, cursor });
     const stmt = heapWalkDelete(req.table, from, to, req.bound);
-    const r = await this.inTransaction(stmt, req.rollback ? { rollback: true } : { commit: true });
+    const after = (deleted: number): HeapWalkCursor => ({ ...cursor, page: to, expiredPerPage: nextDensity(cursor.expiredPerPage, deleted, to - from) });
+    const r = await this.inTransaction(stmt, req.rollback ? { rollback: true } : { commit: true, beforeCommit: this.storeFirst(req, (x) => ({ deleted: x.rowCount ?? 0, nextCursor: after(x.rowCount ?? 0) })) });
     const deleted = r.rowCount ?? 0;
-    const next: HeapWalkCursor = { ...cursor, page: to, expiredPerPage: nextDensity(cursor.expiredPerPage, deleted, to - from) };
+    const next = after(deleted);
     let done = false;
     if (to >= next.endPage) {
       // Rows inserted while the walk went may have extended the heap: walk those pages too.
@@ -256,10 +260,39 @@ export class PgCleanupDriver implements CleanupDriver {
   private async keysetBatch(req: DeleteBatchRequest & { cursor: KeysetCursor }): Promise<DeleteBatchResult> {
     const stmt = keysetDelete(req.table, req.cursor.after, req.size, req.bound);
     type Row = { deleted: number; seen: number; last_expiry: string | null; last_tid: string | null };
-    const r = await this.inTransaction<Row>(stmt, req.rollback ? { rollback: true } : { commit: true });
-    const { deleted, seen, last_expiry, last_tid } = r.rows[0]!;
-    const after = seen > 0 && last_expiry !== null && last_tid !== null ? { expiry: last_expiry, row: last_tid } : req.cursor.after;
-    return { deleted, scanned: seen, nextCursor: { ...req.cursor, after }, done: seen < req.size, walked: null };
+    const next = ({ seen, last_expiry, last_tid }: Row): KeysetCursor => ({
+      ...req.cursor,
+      after: seen > 0 && last_expiry !== null && last_tid !== null ? { expiry: last_expiry, row: last_tid } : req.cursor.after,
+    });
+    const r = await this.inTransaction<Row>(stmt, req.rollback ? { rollback: true } : { commit: true, beforeCommit: this.storeFirst(req, (x) => ({ deleted: x.rows[0]!.deleted, nextCursor: next(x.rows[0]!) })) });
+    const { deleted, seen } = r.rows[0]!;
+    return { deleted, scanned: seen, nextCursor: next(r.rows[0]!), done: seen < req.size, walked: null };
+  }
+
+  /** The request's beforeCommit, handed the batch with its transaction id (what batchCommitted asks about later). */
+  private storeFirst<R extends pg.QueryResultRow>(
+    req: DeleteBatchRequest,
+    batch: (r: pg.QueryResult<R>) => { deleted: number; nextCursor: CleanupCursor },
+  ): ((r: pg.QueryResult<R>) => Promise<void>) | undefined {
+    const hook = req.beforeCommit;
+    if (!hook) return undefined;
+    return async (r) => {
+      const b = batch(r);
+      // NULL when the DELETE removed nothing: no transaction id was assigned, and there is nothing to count.
+      const [x] = await this.rows<{ xid: string | null }>('SELECT txid_current_if_assigned()::text AS xid');
+      await hook({ ...b, check: x?.xid ? { xid: x.xid } : null });
+    };
+  }
+
+  /** txid_status: whether the batch's transaction committed, from any session, long after the one that ran it is gone. */
+  async batchCommitted(_table: TableFacts, check: BatchCheck): Promise<boolean> {
+    const xid = typeof check.xid === 'string' && /^\d+$/.test(check.xid) ? check.xid : null;
+    if (!xid) throw new AppError('a PostgreSQL batch check needs a transaction id', 'internal');
+    const [r] = await this.rows<{ status: string | null }>('SELECT txid_status($1::bigint) AS status', [xid]);
+    // Still open: the session that ran it has not ended yet; retried like a lock wait.
+    if (r?.status === 'in progress') throw new AppError(`the last batch (transaction ${xid}) is still open on the server`, 'timeout');
+    // NULL: too old for the server to remember, so long settled: a worker that got that far committed it.
+    return r?.status !== 'aborted';
   }
 
   async explain(req: Omit<DeleteBatchRequest, 'rollback'>): Promise<ExplainResult> {
