@@ -263,3 +263,133 @@ describe('a restarted process that got the same pid', () => {
     await closeStore();
   });
 });
+
+/** Holds the store's write lock (SQLite BEGIN IMMEDIATE), so a worker's next store write waits. */
+async function holdStore(databaseUrl: string) {
+  const { createClient } = await import('@libsql/client');
+  const c = createClient({ url: databaseUrl });
+  await c.execute('PRAGMA busy_timeout = 10000');
+  const tx = await c.transaction('write');
+  let held = true;
+  return {
+    release: async () => {
+      if (held) await tx.rollback();
+      held = false;
+    },
+    close: () => c.close(),
+  };
+}
+
+/** Ends the cleanup's target session while it sits in its batch's open transaction (DELETE done, COMMIT not sent). */
+async function dropOpenBatchConnection(dialect: Dialect, url: string): Promise<boolean> {
+  if (dialect === 'postgres') {
+    const c = await pgClient(url);
+    const r = await c.query(
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'janitor cleanup' AND state = 'idle in transaction'",
+    );
+    await c.end();
+    return r.rows.some((x) => x.ok);
+  }
+  const c = await mysqlConn(url);
+  try {
+    const [rows] = await c.query(
+      "SELECT t.trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = DATABASE() AND p.COMMAND = 'Sleep' AND t.trx_rows_modified > 0",
+    );
+    const ids = (rows as { id: number }[]).map((r) => Number(r.id));
+    for (const id of ids) await c.query('KILL CONNECTION ?', [id]);
+    return ids.length > 0;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('the store is busy', () => {
+  it('another process holds the store\'s write lock for seconds (a second app, a migration): the run waits for it and carries on; exact', async () => {
+    const store = useTempStore();
+    const env = { DATABASE_URL: store };
+    const db = await createMysqlDatabase('jf_busy');
+    try {
+      const seeded = await seedDjangoSessions('mysql', db.url, 10_000);
+      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '500', '--sleep-seconds', '0.1', '--json'], { env });
+      await until('two batches', async () => lines(run.output()).filter((l) => l.type === 'batch').length >= 2);
+      const hold = await holdStore(store);
+      await sleep(3_000);
+      const during = lines(run.output()).filter((l) => l.type === 'batch').length;
+      await hold.release();
+      hold.close();
+      const r = await run.done;
+      expect(r.stderr).toBe('');
+      const out = lines(r.stdout);
+      // Nothing went past the batch waiting for the store.
+      expect(during).toBeLessThanOrEqual(3);
+      expect(out.at(-1)).toMatchObject({ type: 'done', status: 'completed', totalDeleted: seeded.expired });
+      expect(await countSessions('mysql', db.url, new Date(out[0].cutoff))).toEqual({ total: seeded.live, expired: 0 });
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('the COMMIT of a stored batch is lost', () => {
+  const store = useTempStore();
+  const env = { DATABASE_URL: store };
+  let db: TestDb | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  /**
+   * A batch is stored before its COMMIT. Holding the store's write lock keeps
+   * the worker between the two, with its DELETE done; the test then drops the
+   * worker's connection to the target, so that COMMIT never happens, and lets
+   * the store write through.
+   */
+  async function loseACommit(dialect: Dialect) {
+    db = dialect === 'postgres' ? await createPgDatabase('jf_commit') : await createMysqlDatabase('jf_commit');
+    const seeded = await seedDjangoSessions(dialect, db.url, 20_000);
+    const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '1000', '--sleep-seconds', '0.3', '--json'], { env });
+    await until('two batches', async () => lines(run.output()).filter((l) => l.type === 'batch').length >= 2);
+    const hold = await holdStore(store);
+    try {
+      await until('the batch waiting to be stored, its transaction open', () => dropOpenBatchConnection(dialect, db!.url), 30_000);
+    } finally {
+      await hold.release();
+      hold.close();
+    }
+    return { run, seeded };
+  }
+
+  for (const dialect of DIALECTS) {
+    it(`${dialect}: the worker asks the target whether it committed, takes the batch back out of the totals and does it again; exact`, async () => {
+      const { run, seeded } = await loseACommit(dialect);
+      const r = await run.done;
+      const out = lines(r.stdout);
+      expect(out.some((l) => l.type === 'throttle' && l.state === 'retrying')).toBe(true);
+      expect(out.at(-1)).toMatchObject({ type: 'done', status: 'completed', totalDeleted: seeded.expired });
+      expect(await countSessions(dialect, db!.url, new Date(out[0].cutoff))).toEqual({ total: seeded.live, expired: 0 });
+      const stored = JSON.parse(janitor(['runs', 'list', '--json'], { env }).stdout).find((x: { id: string }) => x.id === out[0].runId);
+      expect(stored).toMatchObject({ status: 'completed', totalDeleted: seeded.expired });
+    });
+
+    it(`${dialect}: the process dies before it finds out; resume learns the stored batch did not commit and does not count it; exact`, async () => {
+      const { run, seeded } = await loseACommit(dialect);
+      // The worker has stored the batch, seen its COMMIT fail, and is backing off before asking.
+      await until('the retry', async () => lines(run.output()).some((l) => l.type === 'throttle' && l.state === 'retrying'));
+      run.child.kill('SIGKILL');
+      await run.done;
+      const start = lines(run.output())[0];
+      const cutoff = new Date(start.cutoff);
+      const stored = JSON.parse(janitor(['runs', 'list', '--json'], { env }).stdout).find((x: { id: string }) => x.id === start.runId);
+      expect(stored.status).toBe('interrupted');
+      const gone = seeded.expired - (await countSessions(dialect, db!.url, cutoff)).expired;
+      // The store counted a batch the target rolled back.
+      expect(stored.totalDeleted).toBeGreaterThan(gone);
+
+      const resumed = janitor(['runs', 'resume', start.runId, '--url', db!.url, '--json'], { env });
+      expect(resumed.stderr).toBe('');
+      expect(lines(resumed.stdout).at(-1)).toMatchObject({ type: 'done', status: 'completed', totalDeleted: seeded.expired });
+      expect(await countSessions(dialect, db!.url, cutoff)).toEqual({ total: seeded.live, expired: 0 });
+    });
+  }
+});
