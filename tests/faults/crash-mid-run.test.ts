@@ -1,7 +1,9 @@
-// Fault: the process running a cleanup dies (kill -9, OOM, a host reboot).
-// After a restart the run shows as interrupted; resuming it completes it with
-// every row expired at the cutoff gone, every live row kept, and the run's
-// totals equal to the rows that left the table.
+// Fault: the process running a cleanup dies (kill -9, OOM, a host reboot),
+// at any point of a batch: between batches, while its DELETE waits on a row
+// lock, between storing the batch and its COMMIT; or the COMMIT's reply is
+// lost; or the store is busy. After a restart the run shows as interrupted;
+// resuming it completes it with every row expired at the cutoff gone, every
+// live row kept, and the run's totals equal to the rows that left the table.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type mysql from 'mysql2/promise';
