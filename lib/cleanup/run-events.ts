@@ -7,14 +7,13 @@
 // Only batch events carry an id, so the browser's Last-Event-ID on reconnect
 // is the last batch it has; the stream resumes after it without duplicates.
 import 'server-only';
-import { getRun, listBatches } from '../store/runs/read-runs';
-import { markInterruptedRuns } from '../store/runs/mark-interrupted';
 import type { RunStatus, RunView } from '../store/runs/run-view';
-import { pollStream } from '../sse/poll-stream';
+import { POLL_MS, pollStream } from '../sse/poll-stream';
+import { markInterruptedAtMostEvery, sharedBatches, sharedRun } from './shared-run-reads';
 
 export { resumePoint } from '../sse/poll-stream';
 
-/** How often a stream checks for runs whose process died (so viewers see "interrupted" without a reload). */
+/** How often the streams check for runs whose process died (so viewers see "interrupted" without a reload). */
 const INTERRUPTED_CHECK_MS = 5_000;
 /** A viewer arriving without a resume point gets the recent batches the chart shows, not a long run's whole history. */
 export const RECENT_BATCHES = 200;
@@ -40,28 +39,26 @@ export function runEventStream(opts: {
 }): ReadableStream<Uint8Array> {
   let lastN = opts.after;
   let lastKey = '';
-  let lastInterruptedCheck = 0;
+  // Every stream of this process shares reads younger than half a poll.
+  const maxAgeMs = (opts.pollMs ?? POLL_MS) / 2;
   return pollStream({
     name: 'run',
     signal: opts.signal,
     pollMs: opts.pollMs,
     heartbeatMs: opts.heartbeatMs,
     async poll(send, stopped) {
-      if (Date.now() - lastInterruptedCheck >= INTERRUPTED_CHECK_MS) {
-        lastInterruptedCheck = Date.now();
-        await markInterruptedRuns();
-      }
+      await markInterruptedAtMostEvery(INTERRUPTED_CHECK_MS);
       // The run is read before its batches: a batch and the run's totals are
       // stored in one transaction, so every batch the snapshot counts is
       // already visible to the batch read that follows.
-      const run = await getRun(opts.runId);
+      const { run, seq } = await sharedRun(opts.runId, maxAgeMs);
       if (!run) {
         send('gone', { runId: opts.runId });
         return 'end';
       }
       lastN ??= Math.max(0, run.batchCount - RECENT_BATCHES);
       for (;;) {
-        const batches = await listBatches(opts.runId, lastN, PAGE);
+        const batches = await sharedBatches(opts.runId, lastN, PAGE, seq, maxAgeMs);
         for (const b of batches) send('batch', b, b.n);
         if (batches.length) lastN = batches.at(-1)!.n;
         if (batches.length < PAGE || stopped.aborted) break;
