@@ -12,7 +12,23 @@ import type { SpaceReport } from './types';
 
 export type ReportOutcome = { ok: true; report: SpaceReport } | { ok: false; error: string; kind: ErrorKind };
 
-export async function takeSpaceReport(target: string): Promise<ReportOutcome> {
+// Requests for the same target's report while one is being taken share it.
+// Fifty people watching a cleanup each took their own: fifty copies of the
+// catalog queries and of the session tables' exact counts ran against the very
+// database being cleaned, queued for its few pooled connections until they
+// timed out (an error panel instead of the report) and slowed the run down
+// (bench/load-viewers.ts).
+const inFlight = new Map<string, Promise<ReportOutcome>>();
+
+export function takeSpaceReport(target: string): Promise<ReportOutcome> {
+  const running = inFlight.get(target);
+  if (running) return running;
+  const taking = take(target).finally(() => inFlight.delete(target));
+  inFlight.set(target, taking);
+  return taking;
+}
+
+async function take(target: string): Promise<ReportOutcome> {
   let report: SpaceReport;
   try {
     report = await getSpaceReport(getTarget(target), { exactCountMaxRows: env().JANITOR_EXACT_COUNT_MAX_ROWS });
