@@ -61,6 +61,7 @@ export class PgCleanupDriver implements CleanupDriver {
   private lockKey: string | null = null;
   private readonly statementTimeoutMs: number;
   private readonly lockTimeoutMs: number;
+  private readonly durableCommits: boolean;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -69,6 +70,7 @@ export class PgCleanupDriver implements CleanupDriver {
   ) {
     this.statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
+    this.durableCommits = opts.durableCommits ?? false;
   }
 
   /**
@@ -103,10 +105,15 @@ export class PgCleanupDriver implements CleanupDriver {
       // Session-level settings: this connection serves only this run and is
       // destroyed (not returned to the pool) when the run ends. ISO dates keep
       // the keyset cursor's expiry text unambiguous whatever the server's DateStyle.
+      // synchronous_commit off (unless durableCommits): a batch's commit does
+      // not wait for its WAL flush, about a tenth of each batch's time here.
+      // A database crash can at worst undo the last fraction of a second of
+      // deletions: those rows are still expired, and the final count finds them.
       await c.query(
         `SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false),
-                set_config('application_name', 'janitor cleanup', false), set_config('DateStyle', 'ISO, YMD', false)`,
-        [`${this.statementTimeoutMs}ms`, `${this.lockTimeoutMs}ms`],
+                set_config('application_name', 'janitor cleanup', false), set_config('DateStyle', 'ISO, YMD', false),
+                set_config('synchronous_commit', $3, false)`,
+        [`${this.statementTimeoutMs}ms`, `${this.lockTimeoutMs}ms`, this.durableCommits ? 'on' : 'off'],
       );
       if (this.lockKey) {
         const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockKey]);
