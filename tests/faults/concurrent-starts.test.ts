@@ -10,7 +10,7 @@ import { startApp, type AppServer } from '../helpers/app-server';
 import { createMysqlDatabase, createPgDatabase, mysqlConn, pgClient, type TestDb } from '../helpers/databases';
 import { countSessions, seedDjangoSessions, type Dialect } from '../helpers/session-tables';
 import { fillKnobs, openCleanupForm, pressStart, waitForRun } from '../helpers/cleanup-web';
-import { storedRuns } from '../helpers/store-runs';
+import { holdStore, storedRuns } from '../helpers/store-runs';
 import { janitorAsync } from '../helpers/cli';
 import { mysqlLockName, pgLockKey } from '@/lib/cleanup/lock-name';
 
@@ -62,7 +62,7 @@ async function signedIn(app: AppServer, ctx?: BrowserContext): Promise<Page> {
 async function expectOneRun(target: string, outcomes: Array<{ started: string } | { refused: string; link: string | null } | { cli: { status: number | null; stdout: string; stderr: string } }>, watcher: Page) {
   const db = dbs[target]!;
   const runs = (await storedRuns(first.databaseUrl)).filter((r) => r.target === target);
-  expect(runs).toHaveLength(1);
+  expect(runs, JSON.stringify({ runs, outcomes })).toHaveLength(1);
   const runId = runs[0]!.id;
   let winners = 0;
   for (const o of outcomes) {
@@ -111,33 +111,35 @@ describe('concurrent starts of a cleanup of the same table', () => {
   });
 
   for (const [target, dialect] of [['clipg', 'postgres'], ['climy', 'mysql']] as const) {
-    it(`${dialect}: the web starts while a CLI start is still preparing (a slow count on a big table): one run, the web is pointed to it`, async () => {
+    it(`${dialect}: the web starts while a CLI start holds the table's lock but has not stored its run yet: one run, the web is pointed to it`, async () => {
       const db = dbs[target]!;
-      // Hold the table so whoever starts first stays in its preparation (the
-      // exact count) for a moment, lock taken but no run stored yet: the
-      // window a second start meets on a big table.
       const page = await signedIn(first);
       await openCleanupForm(page, first.baseUrl, target);
       await page.getByTestId('cleanup-preview').waitFor();
       await fillKnobs(page, KNOBS);
-      const hold = await holdTable(dialect, db.url);
+      // A start takes the table's lock, prepares (the exact count: seconds on a
+      // big table), then stores its run. Holding the store's write lock keeps
+      // the CLI's start in that window for as long as the test needs.
+      const hold = await holdStore(first.databaseUrl);
+      const watch = await watchLocks(dialect, db.url);
       let cli: ReturnType<typeof janitorAsync> | undefined;
-      let web: Promise<Awaited<ReturnType<typeof pressStart>>> | undefined;
       try {
         cli = janitorAsync(['cleanup', '--target', target, '--table', 'django_session', '--delete-count', String(KNOBS.deleteCount), '--sleep-seconds', String(KNOBS.sleepSeconds), '--json'], {
           env: { DATABASE_URL: first.databaseUrl, [`JANITOR_TARGET_${target.toUpperCase()}`]: db.url },
         });
-        await until('the CLI to take the table\'s cleanup lock', () => hold.cleanupLockTaken());
-        web = pressStart(page);
-        // Long enough for the web's start to meet the taken lock; well inside
-        // the CLI's 3 s lock timeout, which would otherwise fail its count.
-        await sleep(500);
+        await until('the CLI to take the table\'s cleanup lock', () => watch.cleanupLockTaken());
+        const sent = page.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined, { timeout: 30_000 });
+        const web = pressStart(page);
+        await sent;
+        // The web's start has met the taken lock and waits for the run to appear.
+        await watch.secondStartWaiting();
         await hold.release();
         const outcomes = [await web, { cli: await cli.done }];
         await expectOneRun(target, outcomes, page);
       } finally {
         await hold.release().catch(() => {});
-        await hold.end();
+        hold.close();
+        await watch.end();
         cli?.child.kill('SIGKILL');
       }
     });
@@ -152,38 +154,31 @@ async function until(what: string, cond: () => Promise<boolean>, ms = 60_000) {
   }
 }
 
-/** An application transaction that locks the whole table (reads wait), and a way to see Janitor's lock. */
-async function holdTable(dialect: Dialect, url: string) {
-  let held = true;
+/** Sees the cleanup lock on the target taken, and a second start waiting for it. */
+async function watchLocks(dialect: Dialect, url: string) {
   if (dialect === 'postgres') {
-    const c = await pgClient(url);
     const watch = await pgClient(url);
-    await c.query('BEGIN');
-    await c.query('LOCK TABLE django_session IN ACCESS EXCLUSIVE MODE');
     const key = pgLockKey('public', 'django_session');
+    const sessions = async () =>
+      (await watch.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'janitor cleanup'")).rows[0].n as number;
     return {
       cleanupLockTaken: async () =>
         (await watch.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = ($1::bigint & 4294967295)::oid", [key])).rows[0].n > 0,
-      release: async () => {
-        if (held) await c.query('COMMIT');
-        held = false;
-      },
-      end: async () => void (await Promise.all([c.end(), watch.end()])),
+      // The waiting start keeps its own cleanup session open while it polls.
+      secondStartWaiting: () => until('a second cleanup session', async () => (await sessions()) >= 2, 10_000).catch(() => undefined),
+      end: () => watch.end(),
     };
   }
-  const c = await mysqlConn(url);
   const watch = await mysqlConn(url);
   const database = new URL(url).pathname.slice(1);
-  await c.query('LOCK TABLES django_session WRITE');
   return {
     cleanupLockTaken: async () => {
       const [r] = await watch.query('SELECT IS_USED_LOCK(?) AS holder', [mysqlLockName(database, 'django_session')]);
       return (r as { holder: number | null }[])[0]!.holder !== null;
     },
-    release: async () => {
-      if (held) await c.query('UNLOCK TABLES');
-      held = false;
-    },
-    end: async () => void (await Promise.all([c.end(), watch.end()])),
+    // No session name to tell it by: give the request time to get there (the
+    // CLI waits up to 10 s for the store).
+    secondStartWaiting: () => sleep(3_000),
+    end: () => watch.end(),
   };
 }

@@ -12,7 +12,7 @@ import { startApp, type AppServer } from '../helpers/app-server';
 import { createMysqlDatabase, createPgDatabase, mysqlConn, pgClient, type TestDb } from '../helpers/databases';
 import { countSessions, seedDjangoSessions, type Dialect } from '../helpers/session-tables';
 import { fillKnobs, openCleanupForm, pressStart, runJson, waitForRun, waitForStatus } from '../helpers/cleanup-web';
-import { storedRun } from '../helpers/store-runs';
+import { holdStore, storedRun } from '../helpers/store-runs';
 import { janitor, janitorAsync } from '../helpers/cli';
 import { useTempStore } from '../helpers/temp-store';
 
@@ -265,22 +265,6 @@ describe('a restarted process that got the same pid', () => {
     await closeStore();
   });
 });
-
-/** Holds the store's write lock (SQLite BEGIN IMMEDIATE), so a worker's next store write waits. */
-async function holdStore(databaseUrl: string) {
-  const { createClient } = await import('@libsql/client');
-  const c = createClient({ url: databaseUrl });
-  await c.execute('PRAGMA busy_timeout = 10000');
-  const tx = await c.transaction('write');
-  let held = true;
-  return {
-    release: async () => {
-      if (held) await tx.rollback();
-      held = false;
-    },
-    close: () => c.close(),
-  };
-}
 
 /** Ends the cleanup's target session while it sits in its batch's open transaction (DELETE done, COMMIT not sent). */
 async function dropOpenBatchConnection(dialect: Dialect, url: string): Promise<boolean> {

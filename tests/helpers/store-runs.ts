@@ -48,3 +48,21 @@ export async function storedRun(databaseUrl: string, id: string): Promise<Stored
   if (!run) throw new Error(`run ${id} is not in the store`);
   return run;
 }
+
+/**
+ * Holds the store's write lock (SQLite BEGIN IMMEDIATE) until release(), as a
+ * busy second process would: the app's and the CLI's next store writes wait.
+ */
+export async function holdStore(databaseUrl: string) {
+  const c = createClient({ url: databaseUrl });
+  await c.execute('PRAGMA busy_timeout = 10000');
+  const tx = await c.transaction('write');
+  let held = true;
+  return {
+    release: async () => {
+      if (held) await tx.rollback();
+      held = false;
+    },
+    close: () => c.close(),
+  };
+}
