@@ -207,6 +207,6 @@ export type CleanupDriverOptions = {
   lockTimeoutMs?: number;
   /** MySQL: replicas to ask for lag (SHOW REPLICA STATUS); PostgreSQL reads pg_stat_replication on the primary */
   replicaUrls?: string[];
-  /** PostgreSQL: wait for each batch's WAL flush (synchronous_commit on); default off, see the driver */
+  /** PostgreSQL: wait for each batch's WAL flush (synchronous_commit on); default on, so a database crash cannot undo counted batches */
   durableCommits?: boolean;
 };
