@@ -9,6 +9,11 @@ const alias = {
 
 export default defineConfig({
   test: {
+    // Most files wait on databases, sleeps and child processes rather than the
+    // CPU, so two files at a time halve the wall time on a 2-core machine
+    // (vitest's default is one worker per core beyond the first). Each file
+    // works in its own databases, store file and ports.
+    maxWorkers: 2,
     projects: [
       { resolve: { alias }, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {
