@@ -20,6 +20,13 @@ const SLICE_MS = 250;
 /** How often a paused run re-reads the throttle signals. */
 const PAUSE_POLL_MS = 1_000;
 const BACKOFF_FIRST_MS = 500;
+/**
+ * Batches committed this long before a lost connection are asked about once
+ * it is back: a database that crashed may have acknowledged their COMMIT
+ * without having it on disk (PostgreSQL with synchronous_commit off keeps up
+ * to three wal_writer_delay, 0.6 s by default, in memory).
+ */
+const UNDURABLE_MS = 2_000;
 const BACKOFF_MAX_MS = 30_000;
 
 export type Clock = { now(): number };
@@ -142,6 +149,8 @@ export type RunCleanupOptions = {
   recordBatch?: (r: BatchRecord) => Promise<void>;
   /** A stored batch whose COMMIT was lost did not commit after all: take it back out of the totals. */
   undoBatch?: (r: BatchRecord) => Promise<void>;
+  /** An earlier batch did commit, but the database lost it in a crash: its rows no longer count. */
+  discountBatch?: (r: BatchRecord) => Promise<void>;
   onThrottle?: (e: ThrottleEvent) => void | Promise<void>;
   log?: LogFn;
 };
@@ -180,6 +189,10 @@ class CleanupLoop {
   private lastSignals: ThrottleSignals | null = null;
   /** ceiling set by a statement timeout; cleared when the operator changes deleteCount */
   private timeoutCap: number | null = null;
+  /** batches that deleted rows, recent enough that a database crash may still undo them */
+  private recent: Array<{ rec: BatchRecord; at: number }> = [];
+  /** when the connection to the target was first found lost, until the batches before it are checked */
+  private lostAt: number | null = null;
 
   constructor(private readonly o: RunCleanupOptions) {
     this.clock = o.clock ?? { now: () => Date.now() };
@@ -292,6 +305,15 @@ class CleanupLoop {
       this.n += 1;
       this.total += batch.deleted;
       this.cursor = batch.nextCursor;
+      // Set inside the batch attempt (TypeScript cannot see that through the callback).
+      const rec = stored as BatchRecord | null;
+      if (rec?.check) {
+        const at = this.clock.now();
+        // While a lost connection waits to be settled, its window is what counts.
+        if (this.lostAt === null) this.recent = this.recent.filter((r) => at - r.at <= UNDURABLE_MS);
+        this.recent.push({ rec, at });
+      }
+      await this.settleRecent();
       await this.o.onBatch?.({
         type: 'batch',
         n: this.n,
@@ -310,6 +332,7 @@ class CleanupLoop {
 
       if (batch.done) {
         const remaining = await this.retrying('counting what is left', () => driver.countExpired(table, bound));
+        await this.settleRecent();
         const pass = batch.nextCursor.pass;
         if (remaining === 0 || pass >= MAX_PASSES) {
           if (remaining > 0) this.log('warn', `${remaining} expired rows are left after ${pass} passes (rows moved or inserted during the run)`);
@@ -444,6 +467,28 @@ class CleanupLoop {
   }
 
   /**
+   * After a lost connection: asks the target whether the batches committed
+   * just before it are still there. One that a crash undid is taken back out
+   * of the totals (discountBatch); its rows are still expired, and the run
+   * deletes and counts them again (the final count sends it on another pass).
+   */
+  private async settleRecent(): Promise<void> {
+    const lostAt = this.lostAt;
+    const ask = this.o.driver.batchCommitted?.bind(this.o.driver);
+    if (lostAt === null || !ask) return;
+    const { table, bound } = this.o;
+    for (const { rec, at } of this.recent) {
+      if (at < lostAt - UNDURABLE_MS || at > lostAt) continue;
+      if (await this.retrying('checking the batches before the connection was lost', () => ask(table, rec.check!, bound))) continue;
+      this.total -= rec.deleted;
+      await this.o.discountBatch?.(rec);
+      this.log('warn', `batch ${rec.n} did not survive the database's crash; its ${rec.deleted} rows are deleted and counted again`);
+    }
+    this.recent = this.recent.filter((r) => r.at > lostAt);
+    if (this.lostAt === lostAt) this.lostAt = null;
+  }
+
+  /**
    * Runs `fn`, retrying transient database errors (connection lost, deadlock,
    * lock or statement timeout) with exponential backoff until retryForSeconds
    * have passed since the first failure; then the run fails with the reason.
@@ -460,6 +505,7 @@ class CleanupLoop {
         if (!transient(e)) throw e;
         const now = this.clock.now();
         firstFailure ??= now;
+        if (!isAppError(e) || e.kind === 'unreachable') this.lostAt ??= now;
         const message = isAppError(e) ? e.message : String((e as Error)?.message ?? e);
         const limitMs = this.o.getParams().retryForSeconds * 1000;
         if (now - firstFailure + delay > limitMs) {

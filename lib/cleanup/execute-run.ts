@@ -5,7 +5,7 @@
 import 'server-only';
 import { audit } from '../audit/record';
 import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
-import { finishRun, heartbeat, readControl, recordBatch, undoLastBatch } from '../store/runs/write-runs';
+import { discountBatch, finishRun, heartbeat, readControl, recordBatch, undoLastBatch } from '../store/runs/write-runs';
 import { AppError } from '../errors';
 import type { RunStatus, ThrottleView } from '../store/runs/run-view';
 import type { CleanupCursor, CleanupDriver, StrategyName } from './driver';
@@ -109,6 +109,9 @@ export function executeRun(o: {
         },
         undoBatch: async (r) => {
           if (!(await undoLastBatch(o.runId, o.owner, r.n))) stop('lost');
+        },
+        discountBatch: async (r) => {
+          if (!(await discountBatch(o.runId, o.owner, r.n, r.deleted))) stop('lost');
         },
         onBatch: (e) => {
           o.onEvent?.(e);

@@ -118,6 +118,20 @@ export async function recordBatch(runId: string, owner: string, b: BatchRecord):
   return updated.count === 1;
 }
 
+/**
+ * Batch `n` committed, but the target lost it in a crash (an acknowledged
+ * COMMIT not yet on disk): its rows are back and will be deleted and counted
+ * again, so they leave the run's total and the batch shows 0 deleted.
+ */
+export async function discountBatch(runId: string, owner: string, n: number, deleted: number): Promise<boolean> {
+  const db = await store();
+  const [, updated] = await db.$transaction([
+    db.batch.updateMany({ where: { runId, n }, data: { deleted: 0 } }),
+    db.run.updateMany({ where: { id: runId, owner, status: 'running' }, data: { totalDeleted: { decrement: deleted } } }),
+  ]);
+  return updated.count === 1;
+}
+
 /** The run's last stored batch and how to check it, if it deleted anything. */
 export async function readLastBatchCheck(runId: string): Promise<LastBatchCheck | null> {
   const db = await store();

@@ -295,7 +295,16 @@ export class PgCleanupDriver implements CleanupDriver {
   async batchCommitted(_table: TableFacts, check: BatchCheck): Promise<boolean> {
     const xid = typeof check.xid === 'string' && /^\d+$/.test(check.xid) ? check.xid : null;
     if (!xid) throw new AppError('a PostgreSQL batch check needs a transaction id', 'internal');
-    const [r] = await this.rows<{ status: string | null }>('SELECT txid_status($1::bigint) AS status', [xid]);
+    let r: { status: string | null } | undefined;
+    try {
+      [r] = await this.rows<{ status: string | null }>('SELECT txid_status($1::bigint) AS status', [xid]);
+    } catch (e) {
+      // After a crash the server hands out transaction ids again from the last
+      // one it had logged: an id "in the future" never reached the WAL, so its
+      // transaction cannot have committed.
+      if (/is in the future/.test(String((e as Error)?.message))) return false;
+      throw e;
+    }
     // Still open: the session that ran it has not ended yet; retried like a lock wait.
     if (r?.status === 'in progress') throw new AppError(`the last batch (transaction ${xid}) is still open on the server`, 'timeout');
     // NULL: too old for the server to remember, so long settled: a worker that got that far committed it.
