@@ -67,7 +67,7 @@ describe('kill -9 of the web app mid-run', () => {
     it(`${dialect}: the run shows as interrupted after the app restarts, and Resume completes it with exactly the expired rows gone`, async () => {
       const db = dialect === 'postgres' ? await createPgDatabase('jf_crash') : await createMysqlDatabase('jf_crash');
       dbs.push(db);
-      const seeded = await seedDjangoSessions(dialect, db.url, 20_000);
+      const seeded = await seedDjangoSessions(dialect, db.url, 10_000);
       const first = await startApp({ targets: { main: db.url } });
       apps.push(first);
       const page = await newPage();
@@ -333,7 +333,7 @@ describe('the COMMIT of a stored batch is lost', () => {
    */
   async function loseACommit(dialect: Dialect) {
     db = dialect === 'postgres' ? await createPgDatabase('jf_commit') : await createMysqlDatabase('jf_commit');
-    const seeded = await seedDjangoSessions(dialect, db.url, 20_000);
+    const seeded = await seedDjangoSessions(dialect, db.url, 10_000);
     const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '1000', '--sleep-seconds', '0.3', '--json'], { env });
     await until('two batches', async () => lines(run.output()).filter((l) => l.type === 'batch').length >= 2);
     const hold = await holdStore(store);

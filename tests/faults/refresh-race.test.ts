@@ -49,7 +49,7 @@ describe('sessions refreshed while a run deletes them', () => {
   for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
     it(`${dialect}: every session the application extended survives, every other expired one is gone, the run's total is exact`, async () => {
       db = dialect === 'postgres' ? await createPgDatabase('jf_race') : await createMysqlDatabase('jf_race');
-      const seeded = await seedDjangoSessions(dialect, db.url, 20_000);
+      const seeded = await seedDjangoSessions(dialect, db.url, 12_000);
       const check = await connect(dialect, db.url);
       const expired = await check.keys(expiredSql[dialect]);
       const all = new Set(await check.keys('SELECT session_key AS k FROM django_session'));
