@@ -5,7 +5,8 @@
 // both cases and their ratio (target: within 10%), and the report fetches'
 // p50 / p99 latency.
 //
-//   npm run bench:load -- [--rows 1000000] [--viewers 50] [--delete-count 5000] [--sleep 0.1]
+//   npm run bench:load -- [--rows N] [--viewers 50] [--delete-count N] [--sleep S]   (default: the app's
+//        default knobs, and rows for about 30 s of run)
 //        [--think-ms 0]   (pause between one viewer's report fetches; 0: back to back, the worst case)
 //        [--rounds 1]     (N > 1: N loaded runs, each between two quiet ones; prints the median ratio)
 //        [--no-streams | --no-reports]   (viewers without one of the two, to see which load costs what)
@@ -18,12 +19,15 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { setMaxListeners } from 'node:events';
 
+const { CLEANUP_DEFAULTS } = await import('../lib/schemas/cleanup-params');
+
 const { values } = parseArgs({
   options: {
-    rows: { type: 'string', default: '1000000' },
+    // Default: enough rows for about 30 s of run at the given knobs (a batch takes some tens of ms plus the sleep).
+    rows: { type: 'string' },
     viewers: { type: 'string', default: '50' },
-    'delete-count': { type: 'string', default: '5000' },
-    sleep: { type: 'string', default: '0.1' },
+    'delete-count': { type: 'string', default: String(CLEANUP_DEFAULTS.deleteCount) },
+    sleep: { type: 'string', default: String(CLEANUP_DEFAULTS.sleepSeconds) },
     rounds: { type: 'string', default: '1' },
     // Pause between one viewer's report fetches (0: back to back, the worst case).
     'think-ms': { type: 'string', default: '0' },
@@ -33,7 +37,7 @@ const { values } = parseArgs({
   },
   allowNegative: true,
 });
-const ROWS = Number(values.rows);
+const ROWS = values.rows ? Number(values.rows) : Math.round(((30 / (Number(values.sleep) + 0.025)) * Number(values['delete-count'])) / 0.8 / 1000) * 1000;
 const VIEWERS = Number(values.viewers);
 const ROUNDS = Math.max(1, Number(values.rounds));
 const THINK_MS = Number(values['think-ms']);
