@@ -90,7 +90,7 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
 
     it('a pause from another process stops the run after its batch; knobs changed meanwhile apply on resume', async () => {
       await fresh(20_000);
-      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '500', '--sleep-seconds', '0.2', '--json'], { env });
+      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '500', '--sleep-seconds', '0.5', '--json'], { env });
       await waitFor(() => lines(run.output()).some((l) => l.type === 'batch'));
       const runId = lines(run.output())[0].runId;
       const paused = janitor(['runs', 'pause', runId], { env });
