@@ -2,21 +2,8 @@
 // interrupted when its owner process is gone (same host, pid not alive) or its
 // heartbeat is older than STALE_MS, so the table is free for the next one.
 import 'server-only';
-import os from 'node:os';
 import { store } from '../../store/client';
-import { STALE_MS } from '../../store/runs/mark-interrupted';
-
-function ownerAlive(owner: string | null): boolean | null {
-  if (!owner) return false;
-  const [host, pid] = owner.split(':');
-  if (host !== os.hostname()) return null; // unknown: another machine
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { STALE_MS, ownerAlive } from '../../store/runs/mark-interrupted';
 
 export async function markInterruptedOperations(now = Date.now()): Promise<number> {
   const db = await store();

@@ -15,7 +15,8 @@ export function ownerId(nonce: string): string {
   return `${os.hostname()}:${process.pid}:${nonce}`;
 }
 
-function ownerAlive(owner: string | null): boolean | null {
+/** Whether the process named by an owner id still lives: null when it ran on another host. Shared with maintenance operations. */
+export function ownerAlive(owner: string | null): boolean | null {
   if (!owner) return false;
   const [host, pid] = owner.split(':');
   if (host !== os.hostname()) return null; // unknown: another machine
