@@ -3,6 +3,7 @@
 // advisory lock that makes a run exclusive per table. Each DELETE is its own
 // short transaction, committed as soon as it returns, so no batch holds row
 // locks longer than itself.
+import { tryPgAdvisoryLock } from './try-advisory-lock';
 import 'server-only';
 import type pg from 'pg';
 import type {
@@ -331,25 +332,9 @@ export class PgCleanupDriver implements CleanupDriver {
     const key = pgLockKey(table.schema, table.table);
     if (this.lockKey === key) return { acquired: true, holder: null };
     if (this.lockKey) throw new AppError('this cleanup driver already holds the lock of another table', 'internal');
-    const [r] = await this.rows<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
-    if (r?.ok) {
-      this.lockKey = key;
-      return { acquired: true, holder: null };
-    }
-    const [h] = await this.rows<{ pid: number; app: string | null; since: Date | null; client: string | null }>(
-      `SELECT a.pid, a.application_name AS app, a.backend_start AS since, host(a.client_addr) AS client
-         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.classid = (($1::bigint >> 32) & 4294967295)::oid
-          AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1
-        LIMIT 1`,
-      [key],
-    );
-    const holder = h
-      ? `pid ${h.pid}${h.app ? ` (${h.app})` : ''}${h.client ? ` from ${h.client}` : ''}${h.since ? ` since ${h.since.toISOString()}` : ''}`
-      : null;
-    return { acquired: false, holder };
+    const result = await tryPgAdvisoryLock((sql, params) => this.rows(sql, params), key);
+    if (result.acquired) this.lockKey = key;
+    return result;
   }
 
   async unlock(): Promise<void> {

@@ -4,6 +4,7 @@
 // cleanup of one table never overlap, whichever process starts them). Progress
 // is read from a second connection (the pool), because the first one is busy
 // running the VACUUM.
+import { tryPgAdvisoryLock } from './try-advisory-lock';
 import 'server-only';
 import type pg from 'pg';
 import type {
@@ -217,24 +218,9 @@ export class PgReclaimDriver implements ReclaimDriver {
     const key = pgLockKey(table.schema, table.table);
     if (this.lockKey === key) return { acquired: true, holder: null };
     if (this.lockKey) throw new AppError('this reclaim driver already holds the lock of another table', 'internal');
-    const [r] = await this.rows<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
-    if (r?.ok) {
-      this.lockKey = key;
-      return { acquired: true, holder: null };
-    }
-    // Advisory locks on one bigint key appear in pg_locks split into classid (high half) and objid (low half).
-    const [h] = await this.rows<{ pid: number; app: string | null; since: Date | null; client: string | null }>(
-      `SELECT a.pid, a.application_name AS app, a.xact_start AS since, host(a.client_addr) AS client
-         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.classid = (($1::bigint >> 32) & 4294967295)::oid
-          AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1
-        LIMIT 1`,
-      [key],
-    );
-    const holder = h ? `pid ${h.pid}${h.app ? ` (${h.app})` : ''}${h.client ? ` from ${h.client}` : ''}` : null;
-    return { acquired: false, holder };
+    const result = await tryPgAdvisoryLock(this.rows, key);
+    if (result.acquired) this.lockKey = key;
+    return result;
   }
 
   async unlock(): Promise<void> {
