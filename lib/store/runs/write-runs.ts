@@ -3,7 +3,7 @@
 // its run (cancelled, taken over after a crash) sees 0 rows updated and stops
 // instead of overwriting.
 import 'server-only';
-import { store } from '../client';
+import { store, storeDate, writeAtomically } from '../client';
 import { AppError } from '../../errors';
 import type { CleanupParams } from '../../schemas/cleanup-params';
 import { findActiveRun } from './read-runs';
@@ -94,28 +94,22 @@ export type LastBatchCheck = { n: number; deleted: number; check: unknown; prevC
 
 /** Stores a batch and the run's totals in one transaction; false when the worker no longer owns the run. */
 export async function recordBatch(runId: string, owner: string, b: BatchRecord): Promise<boolean> {
-  const db = await store();
   const cursor = JSON.stringify(b.cursor);
-  const [, updated] = await db.$transaction([
-    db.batch.upsert({
-      where: { runId_n: { runId, n: b.n } },
-      create: { runId, n: b.n, deleted: b.deleted, ms: b.ms, size: b.size, cursor },
-      update: { deleted: b.deleted, ms: b.ms, size: b.size, cursor },
-    }),
-    db.run.updateMany({
-      where: { id: runId, owner, status: 'running' },
-      data: {
-        totalDeleted: b.totalDeleted,
-        batchCount: b.n,
-        cursor,
-        throttle: JSON.stringify(b.throttle),
-        heartbeatAt: new Date(),
-        activeSeconds: b.activeSeconds,
-        lastBatchCheck: b.check ? JSON.stringify(b.check) : null,
-      },
-    }),
+  const now = storeDate(new Date());
+  // Once per batch, so through writeAtomically (see there why not Prisma).
+  const [, updated] = await writeAtomically([
+    {
+      sql: `INSERT INTO "Batch" ("runId", "n", "deleted", "ms", "size", "cursor", "at") VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT ("runId", "n") DO UPDATE SET "deleted" = excluded."deleted", "ms" = excluded."ms", "size" = excluded."size", "cursor" = excluded."cursor"`,
+      args: [runId, b.n, b.deleted, b.ms, b.size, cursor, now],
+    },
+    {
+      sql: `UPDATE "Run" SET "totalDeleted" = ?, "batchCount" = ?, "cursor" = ?, "throttle" = ?, "heartbeatAt" = ?, "activeSeconds" = ?, "lastBatchCheck" = ?
+            WHERE "id" = ? AND "owner" = ? AND "status" = 'running'`,
+      args: [b.totalDeleted, b.n, cursor, JSON.stringify(b.throttle), now, b.activeSeconds, b.check ? JSON.stringify(b.check) : null, runId, owner],
+    },
   ]);
-  return updated.count === 1;
+  return updated === 1;
 }
 
 /**
@@ -124,12 +118,11 @@ export async function recordBatch(runId: string, owner: string, b: BatchRecord):
  * again, so they leave the run's total and the batch shows 0 deleted.
  */
 export async function discountBatch(runId: string, owner: string, n: number, deleted: number): Promise<boolean> {
-  const db = await store();
-  const [, updated] = await db.$transaction([
-    db.batch.updateMany({ where: { runId, n }, data: { deleted: 0 } }),
-    db.run.updateMany({ where: { id: runId, owner, status: 'running' }, data: { totalDeleted: { decrement: deleted } } }),
+  const [, updated] = await writeAtomically([
+    { sql: `UPDATE "Batch" SET "deleted" = 0 WHERE "runId" = ? AND "n" = ?`, args: [runId, n] },
+    { sql: `UPDATE "Run" SET "totalDeleted" = "totalDeleted" - ? WHERE "id" = ? AND "owner" = ? AND "status" = 'running'`, args: [deleted, runId, owner] },
   ]);
-  return updated.count === 1;
+  return updated === 1;
 }
 
 /** The run's last stored batch and how to check it, if it deleted anything. */
