@@ -1,11 +1,11 @@
 'use server';
 // Resumes a paused, interrupted or failed run from its stored cursor. The worker runs
-// in this process after the action returns.
+// on a thread of this process after the action returns (see run-on-thread).
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { authorize } from '../auth/guard';
 import { isAppError } from '../errors';
-import { resumeCleanupRun } from '../cleanup/start-run';
+import { runOnThread } from '../cleanup/run-on-thread';
 import { getRun } from '../store/runs/read-runs';
 import type { RunActionResult } from './run-action-result';
 
@@ -17,8 +17,7 @@ export async function resumeRunAction(runId: unknown): Promise<RunActionResult> 
   if (!auth.ok) return { ok: false, error: auth.error };
   if (!id.success) return { ok: false, error: 'No such run.' };
   try {
-    const started = await resumeCleanupRun({ runId: id.data, startedBy: auth.user.username });
-    started.done.catch((e: unknown) => console.error(`cleanup run ${started.runId} worker failed:`, e));
+    await runOnThread({ op: 'resume', runId: id.data, startedBy: auth.user.username });
   } catch (e) {
     if (isAppError(e)) return { ok: false, error: e.message };
     throw e;

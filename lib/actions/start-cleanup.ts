@@ -1,6 +1,6 @@
 'use server';
 // "Start cleanup" on the cleanup form: operators only. The run's worker keeps
-// going in this process after the action returns; the browser is sent to the
+// going on a thread of this process after the action returns; the browser is sent to the
 // run page, which streams its progress.
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
@@ -8,7 +8,7 @@ import { authorize } from '../auth/guard';
 import { audit } from '../audit/record';
 import { isAppError } from '../errors';
 import { listTargets } from '../targets/registry';
-import { startCleanupRun } from '../cleanup/start-run';
+import { runOnThread } from '../cleanup/run-on-thread';
 import { getRun } from '../store/runs/read-runs';
 import { cleanupParamsSchema } from '../schemas/cleanup-params';
 import { sessionSpecSchema } from '../schemas/session-spec';
@@ -46,10 +46,8 @@ export async function startCleanupAction(_prev: StartCleanupState, form: FormDat
 
   let runId: string;
   try {
-    const started = await startCleanupRun({ target: { target }, spec: spec.data, params: params.data, startedBy: auth.user.username });
-    // The worker outlives this request; its outcome is in the store (and the audit log).
-    started.done.catch((e: unknown) => console.error(`cleanup run ${started.runId} worker failed:`, e));
-    runId = started.runId;
+    // The run goes on, on a thread of its own, after this request; its outcome is in the store (and the audit log).
+    ({ runId } = await runOnThread({ op: 'start', input: { target: { target }, spec: spec.data, params: params.data, startedBy: auth.user.username } }));
   } catch (e) {
     if (!isAppError(e)) throw e;
     await audit({ actor: auth.user.username, action: 'cleanup.start', target: `${target}:${spec.data.schema ?? ''}.${spec.data.table}`, detail: { error: e.message }, outcome: 'error' });
