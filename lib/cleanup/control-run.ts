@@ -1,6 +1,6 @@
 // An operator's controls over a run: pause, cancel, change knobs. They work on
-// the stored run, so they reach the worker whichever process runs it; a worker
-// in this process is also told at once.
+// the stored run, so they reach the worker whichever process (or thread) runs
+// it, within a quarter second; a worker on this thread is also told at once.
 import 'server-only';
 import { AppError } from '../errors';
 import { audit } from '../audit/record';

@@ -29,7 +29,7 @@ export type RunOutcome = {
   result: CleanupResult | null;
 };
 
-/** Workers running in this process, so a pause / cancel from the same process takes effect at once. */
+/** Workers running on this thread (the CLI's; a web run has its own), so a pause / cancel from here takes effect at once. */
 const g = globalThis as unknown as { __janitorWorkers?: Map<string, (reason: string) => void> };
 export const localWorkers = (g.__janitorWorkers ??= new Map());
 

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../errors';
 import { closeStore } from '../store/client';
+import { closeAllTargets } from '../targets/registry';
 import { resumeCleanupRun, startCleanupRun, type StartedRun } from './start-run';
 import type { RunThreadReply, RunThreadRequest } from './run-on-thread';
 
@@ -23,4 +24,6 @@ try {
 }
 // The run's outcome is in the store and the audit log; the thread only has to outlive it.
 if (started) await started.done.catch((e: unknown) => console.error(`janitor: cleanup run ${started.runId} worker failed: ${(e as Error)?.message ?? e}`));
-await closeStore().catch(() => {});
+// Pools left open would keep the thread alive after its run; then end it outright.
+await Promise.allSettled([closeAllTargets(), closeStore()]);
+process.exit(0);

@@ -1,10 +1,11 @@
 // The space report page is the heaviest render of the dashboard (about 25 ms
-// of CPU), and a cleanup started from the web runs in this same process: its
-// every step waits for the event loop. Fifty viewers reloading the report kept
-// fifty renders in flight, each step of the run waited behind all of them, and
-// the run went at a quarter of its speed (bench/load-viewers.ts). Rendering
-// reports a few at a time serves the same number of pages per second, sooner
-// on average, and leaves the run its turn.
+// of CPU). Fifty viewers reloading the report kept fifty renders in flight:
+// every other request of the server (a run's event stream, a Pause click)
+// waited behind all of them, and a cleanup then still running on the server's
+// event loop went at a quarter of its speed (bench/load-viewers.ts; runs now
+// have a thread of their own, see cleanup/run-on-thread). Rendering reports a
+// few at a time serves the same number of pages per second, sooner on
+// average, and leaves the other requests their turn.
 import 'server-only';
 import { after } from 'next/server';
 
