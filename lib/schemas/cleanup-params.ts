@@ -6,16 +6,19 @@ import { z } from 'zod';
 import { blankToUndefined, numberInput } from './number-input';
 
 /**
- * Defaults for a run started without touching anything. A batch of 5,000 rows
- * takes about 5 ms on PostgreSQL and 30 ms or more on MariaDB (findings.md);
- * half a second between batches keeps the cleanup's share of the server
+ * Defaults for a run started without touching anything. A batch of 10,000
+ * rows takes about 10 ms on PostgreSQL and 50 ms or more on MariaDB. Every
+ * batch pays a commit (and its WAL flush) and a statement's setup: at 5,000
+ * rows a batch that overhead held PostgreSQL to 0.63x the speed of one big
+ * DELETE, at 10,000 to 0.83x (bench/cleanup-throughput.ts, median of 3).
+ * Half a second between batches keeps the cleanup's share of the server
  * small, so a live site's p99 latency stays within 2x of idle
- * (bench/cleanup-impact.ts: with 0.1 s MariaDB's p99 reached 1.8-3x idle).
- * That is still about 10,000 rows a second; an operator wanting raw speed
- * sets the sleep to 0.
+ * (bench/cleanup-impact.ts: 1.53x on PostgreSQL, 1.61x on MariaDB; with 0.1 s
+ * MariaDB's p99 reached 1.8-3x idle). That is still about 18,000 rows a
+ * second; an operator wanting raw speed sets the sleep to 0.
  */
 export const CLEANUP_DEFAULTS = {
-  deleteCount: 5_000,
+  deleteCount: 10_000,
   sleepSeconds: 0.5,
   iterationCount: null,
   maxRuntimeSeconds: null,

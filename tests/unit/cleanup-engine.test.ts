@@ -423,7 +423,7 @@ describe('cleanup engine', () => {
 describe('cleanup parameters', () => {
   it('fills sensible defaults for a run started without touching anything', () => {
     const p = cleanupParamsSchema.parse({});
-    expect(p).toMatchObject({ deleteCount: 5000, iterationCount: null, maxRuntimeSeconds: null, dryRun: false, targetBatchMs: null, strategy: 'auto' });
+    expect(p).toMatchObject({ deleteCount: 10000, iterationCount: null, maxRuntimeSeconds: null, dryRun: false, targetBatchMs: null, strategy: 'auto' });
     expect(p.sleepSeconds).toBeGreaterThan(0);
   });
 
