@@ -57,7 +57,7 @@ describe('sessions refreshed while a run deletes them', () => {
       const expiredSet = new Set(expired);
       const live = [...all].filter((k) => !expiredSet.has(k));
 
-      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '200', '--sleep-seconds', '0.02', '--json'], { env });
+      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '100', '--sleep-seconds', '0.02', '--json'], { env });
       let running = true;
       const exited = run.done.then((r) => {
         running = false;
