@@ -3,6 +3,7 @@
 // configured, build the web app if needed, and run `next start`.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { env, childEnv } from '@/lib/env';
 import { bootstrap } from '@/lib/bootstrap';
@@ -50,7 +51,11 @@ export async function serveCommand() {
     console.log(`targets: ${e.targets.map((t) => `${t.name} (${t.dialect})`).join(', ')}`);
   }
   buildIfNeeded();
-  const child = spawn('npx', ['--no-install', 'next', 'start', '-p', String(e.PORT)], { stdio: 'inherit', env: childEnv(extra) });
+  // Next's own bin under this node, not `npx next`: npx and its shell do not pass
+  // SIGTERM on, so stopping `janitor serve` left the server holding the port
+  // (and serving without the demo database).
+  const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(e.PORT)], { stdio: 'inherit', env: childEnv(extra) });
   console.log(`web: http://localhost:${e.PORT}`);
   const stop = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', stop);
