@@ -39,7 +39,7 @@ describe('janitor serve', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JANITOR_') && k !== 'DATABASE_URL' && k !== 'NODE_ENV'));
     const child = spawn(process.execPath, [path.join(root, 'cli', 'janitor.mjs'), 'serve'], {
       cwd: root,
-      env: { ...env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'janitor.db')}`, JANITOR_TARGET_MAIN: db.url, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'janitor.db')}`, JANITOR_TARGET_MAIN: db.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
