@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, type TestDb } from '../helpers/databases';
-import { freePort } from '../helpers/app-server';
+import { cleanEnv, freePort } from '../helpers/app-server';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -36,10 +36,9 @@ describe('janitor serve', () => {
 
   it('serves the dashboard on PORT, and SIGTERM stops the web server with it and frees the port', async () => {
     const port = await freePort();
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JANITOR_') && k !== 'DATABASE_URL' && k !== 'NODE_ENV'));
     const child = spawn(process.execPath, [path.join(root, 'cli', 'janitor.mjs'), 'serve'], {
       cwd: root,
-      env: { ...env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'janitor.db')}`, JANITOR_TARGET_MAIN: db.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+      env: cleanEnv({ PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'janitor.db')}`, JANITOR_TARGET_MAIN: db.url }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -46,7 +46,7 @@ export function freePort(): Promise<number> {
 }
 
 /** The parent's environment without anything that configures Janitor, so only what a test passes applies. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('JANITOR_') && k !== 'DATABASE_URL' && k !== 'PORT' && k !== 'NODE_ENV'),
   );

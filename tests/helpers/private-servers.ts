@@ -48,6 +48,29 @@ process.once('exit', () => {
   for (const s of servers) s.destroy().catch(() => {});
 });
 
+/** The common part of both servers: restart and destroy from the dialect's start / stop / kill, and cleanup at exit. */
+function privateServer(o: Pick<PrivateServer, 'dialect' | 'url' | 'port' | 'stop' | 'kill' | 'start' | 'isUp' | 'log'> & { dir: string }): PrivateServer {
+  const { dir, ...own } = o;
+  const server: PrivateServer = {
+    ...own,
+    async restart(downMs) {
+      await o.stop();
+      await sleep(downMs);
+      await o.start();
+    },
+    async destroy() {
+      servers.delete(server);
+      try {
+        await o.kill();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  servers.add(server);
+  return server;
+}
+
 function tempDir(prefix: string, owner: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   if (isRoot) {
@@ -123,30 +146,7 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
     up = false;
   };
 
-  const server: PrivateServer = {
-    dialect: 'postgres',
-    url,
-    port,
-    stop: () => stopWith('fast'),
-    kill: () => stopWith('immediate'),
-    start,
-    async restart(downMs) {
-      await stopWith('fast');
-      await sleep(downMs);
-      await start();
-    },
-    isUp,
-    log,
-    async destroy() {
-      servers.delete(server);
-      try {
-        await stopWith('immediate');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-  servers.add(server);
+  const server = privateServer({ dialect: 'postgres', url, port, stop: () => stopWith('fast'), kill: () => stopWith('immediate'), start, isUp, log, dir });
   try {
     await start();
     const c = new pg.Client({ connectionString: adminUrl });
@@ -218,30 +218,7 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
     child = null;
   };
 
-  const server: PrivateServer = {
-    dialect: 'mysql',
-    url,
-    port,
-    stop: () => signal('SIGTERM'),
-    kill: () => signal('SIGKILL'),
-    start,
-    async restart(downMs) {
-      await signal('SIGTERM');
-      await sleep(downMs);
-      await start();
-    },
-    isUp,
-    log,
-    async destroy() {
-      servers.delete(server);
-      try {
-        await signal('SIGKILL');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-  servers.add(server);
+  const server = privateServer({ dialect: 'mysql', url, port, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL'), start, isUp, log, dir });
   try {
     await start();
     const c = await mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });

@@ -1,0 +1,8 @@
+// Lets plain Node run Janitor's TypeScript sources: tsx compiles them, and
+// `import 'server-only'` (which keeps lib/ modules out of browser bundles)
+// resolves to nothing. Used by the `janitor` command and by a web run's thread.
+import { register } from 'node:module';
+
+register('./server-only-hook.mjs', import.meta.url);
+const { register: registerTsx } = await import('tsx/esm/api');
+registerTsx();
