@@ -15,6 +15,9 @@ import { cleanupParamsSchema } from '@/lib/schemas/cleanup-params';
 import { z } from 'zod';
 import { hostileText, numberishText } from '../helpers/hostile';
 
+/** Length as zod's max() counts it: characters (code points), so an emoji is one, not two UTF-16 units. */
+const chars = (s: string) => [...s].length;
+
 const RUNS = { numRuns: 300 };
 
 /** Runs `fn`; a throw must be an AppError with a one-line message. */
@@ -51,7 +54,7 @@ describe('janitor cleanup flags', () => {
         const f = r.value.flags as Record<string, unknown>;
         const spec = sessionSpecSchema.safeParse({ schema: f.schema, table: f.table, preset: f.preset, expiryColumn: f['expiry-column'], expiryType: f['expiry-type'], ttlSeconds: f['ttl-seconds'] });
         const params = cleanupParamsSchema.safeParse({ deleteCount: f['delete-count'], sleepSeconds: f['sleep-seconds'], iterationCount: f['iteration-count'], strategy: f.strategy });
-        if (spec.success) expect(spec.data.table.length).toBeLessThanOrEqual(64);
+        if (spec.success) expect(chars(spec.data.table)).toBeLessThanOrEqual(64);
         if (params.success) expect(Number.isFinite(params.data.deleteCount)).toBe(true);
       }),
       RUNS,

@@ -13,6 +13,9 @@ import { PRESET_NAMES } from '@/lib/sessions/presets';
 import { quoteIdent } from '@/lib/targets/quote-identifier';
 import { fieldValue, hostileText, numberishText, NUMBERISH } from '../helpers/hostile';
 
+/** Length as zod's max() counts it: characters (code points), so an emoji is one, not two UTF-16 units. */
+const chars = (s: string) => [...s].length;
+
 const RUNS = { numRuns: 300 };
 
 /** A plain decimal numeral, as a person types one; anything else must not become a number. */
@@ -183,7 +186,7 @@ describe('which table to clean (start form, CLI flags)', () => {
         for (const name of [r.data.schema, r.data.table, r.data.expiryColumn]) {
           if (name === undefined) continue;
           expect(name.length).toBeGreaterThan(0);
-          expect(name.length).toBeLessThanOrEqual(64);
+          expect(chars(name)).toBeLessThanOrEqual(64);
           expect(name).not.toMatch(/[\u0000-\u001f]/);
           for (const dialect of ['postgres', 'mysql'] as const) expectQuotedOrRefused(dialect, name);
         }
@@ -250,11 +253,11 @@ describe('users and sign-in', () => {
         const u = usernameSchema.safeParse(username);
         if (u.success) expect(u.data).toMatch(/^[A-Za-z0-9_.@-]{1,64}$/);
         const p = newPasswordSchema.safeParse(password);
-        if (p.success) expect(p.data.length).toBeLessThanOrEqual(200);
+        if (p.success) expect(chars(p.data)).toBeLessThanOrEqual(200);
         const s = signInSchema.safeParse({ username, password });
         if (s.success) {
           expect(s.data.username).toMatch(/^[A-Za-z0-9_.@-]{1,64}$/);
-          expect(s.data.password.length).toBeLessThanOrEqual(200);
+          expect(chars(s.data.password)).toBeLessThanOrEqual(200);
         }
       }),
       RUNS,
@@ -273,8 +276,8 @@ describe('audit log filters (query string)', () => {
     fc.assert(
       fc.property(fc.record({ actor: fc.oneof(hostileText(), fc.anything()), action: fc.oneof(hostileText(), fc.anything()), before: fc.oneof(fc.constantFrom(...NUMBERISH), hostileText(), fc.anything()) }), (input) => {
         const f = auditFilterSchema.parse(input);
-        if (f.actor !== undefined) expect(f.actor.length).toBeLessThanOrEqual(64);
-        if (f.action !== undefined) expect(f.action.length).toBeLessThanOrEqual(64);
+        if (f.actor !== undefined) expect(chars(f.actor)).toBeLessThanOrEqual(64);
+        if (f.action !== undefined) expect(chars(f.action)).toBeLessThanOrEqual(64);
         if (f.before !== undefined) {
           expect(Number.isSafeInteger(f.before)).toBe(true);
           expect(f.before).toBeGreaterThan(0);
