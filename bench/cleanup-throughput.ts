@@ -253,7 +253,7 @@ function orderOf(round: number): string {
 }
 
 function spec(schema: string, table: string) {
-  return { schema, table, expiryColumn: 'expire_date', expiryType: 'timestamp' as const, ttlSeconds: null };
+  return { schema, table, expiryColumn: 'expire_date', expiryType: 'timestamp' as const, ttlSeconds: null, timestampZone: 'utc' };
 }
 
 const rows = Number(values.rows);

@@ -18,7 +18,7 @@ export async function getSpaceReport(
     adapter.indexes(),
     adapter.catalogTables({ names: PRESET_TABLE_NAMES }),
   ]);
-  const detected = detectSessionTables(catalog);
+  const detected = detectSessionTables(catalog, { targetZone: adapter.timestampZone });
   const sessionTables: SessionTableStat[] = await Promise.all(
     detected.map(async (d) => {
       const c = await adapter.countSessions(d, { now, exactMaxRows: opts.exactCountMaxRows ?? 5_000_000 });
