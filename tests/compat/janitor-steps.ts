@@ -1,6 +1,5 @@
 // The Janitor half of a cell: a database per cell in the server zone under
 // test, and the real CLI (`stats`, `cleanup`) run under the process zone.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
