@@ -7,7 +7,7 @@ import { chooseZone, type TimestampZone } from './timestamp-zone';
 export type DetectedSessionTable = ExpirySpec & { preset: SessionPreset['name'] };
 
 /** `targetZone`: the target's configured zone for naive timestamps, which wins over the preset's (timestamp-zone.ts). */
-export function detectSessionTables(tables: CatalogTable[], opts: { targetZone?: TimestampZone | null } = {}): DetectedSessionTable[] {
+export function detectSessionTables(tables: CatalogTable[], opts: { targetZone?: TimestampZone | null; given?: TimestampZone | null } = {}): DetectedSessionTable[] {
   const found: DetectedSessionTable[] = [];
   for (const t of tables) {
     const cols = new Map(t.columns.map((c) => [c.name.toLowerCase(), c]));
@@ -24,7 +24,7 @@ export function detectSessionTables(tables: CatalogTable[], opts: { targetZone?:
       expiryColumn: cols.get(preset.expiryColumn)!.name,
       expiryType: preset.expiryType,
       ttlSeconds: preset.defaultTtlSeconds,
-      timestampZone: chooseZone({ target: opts.targetZone, preset: preset.zone }),
+      timestampZone: chooseZone({ given: opts.given, target: opts.targetZone, preset: preset.zone }),
       preset: preset.name,
     });
   }
