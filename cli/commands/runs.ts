@@ -13,7 +13,8 @@ import { AppError } from '@/lib/errors';
 import { formatCount, formatDuration } from '@/lib/format';
 
 const USAGE = 'usage: janitor runs list [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID';
-const runId = z.string().regex(/^[a-z0-9]{10,40}$/, 'run ids look like cmc4k3…');
+// Any id-shaped word is looked up, so a mistyped id answers "no run X" rather than the usage.
+const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'run ids are letters and digits, e.g. cmc4k3…');
 
 export async function runsCommand(argv: string[]) {
   const [sub, ...rest] = argv;

@@ -137,7 +137,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
 export async function resumeCleanupRun(input: { runId: string; target?: TargetSelection; startedBy: string; onEvent?: (e: RunEvent) => void }): Promise<StartedRun> {
   await markInterruptedRuns();
   const run = await getRun(input.runId);
-  if (!run) throw new AppError(`run ${input.runId.slice(0, 40)} does not exist`, 'not-found');
+  if (!run) throw new AppError(`no run ${input.runId.slice(0, 64)}`, 'not-found');
   if (run.status === 'running' || run.status === 'queued') throw alreadyRunning(run.schema, run.table, run.id);
   if (!RESUMABLE_STATUSES.includes(run.status)) throw new AppError(`run ${run.id} is ${run.status}; only paused, interrupted, failed or cancelled runs can be resumed`, 'conflict');
   const sel = selectionFor(run, input.target);
