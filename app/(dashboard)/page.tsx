@@ -24,7 +24,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           No targets are configured. Set <code>JANITOR_TARGET_&lt;NAME&gt;</code> to a postgresql:// or mysql:// URL and restart.
         </Alert>
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {targets.map((t) => (
             <Suspense key={t.name} fallback={<TargetCardSkeleton target={t} />}>
               <TargetCard target={t} />

@@ -91,7 +91,7 @@ export function CleanupForm({
 
       <fieldset className="space-y-3">
         <legend className="text-sm font-semibold text-slate-800">Batches</legend>
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <Field id="deleteCount" name="deleteCount" label="Delete count" inputMode="numeric" defaultValue={v('deleteCount')} error={err('deleteCount')} hint="Rows per batch, each its own short transaction." />
           <Field id="sleepSeconds" name="sleepSeconds" label="Sleep seconds" inputMode="decimal" defaultValue={v('sleepSeconds')} error={err('sleepSeconds')} hint="Pause between batches; fractions allowed, 0 for full speed." />
           <Field id="iterationCount" name="iterationCount" label="Iteration count" inputMode="numeric" defaultValue={v('iterationCount')} error={err('iterationCount')} hint="Most batches to run; blank: until nothing expired is left." placeholder="no limit" />
@@ -104,7 +104,7 @@ export function CleanupForm({
 
       <fieldset className="space-y-3">
         <legend className="text-sm font-semibold text-slate-800">Throttling</legend>
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <Field id="targetBatchMs" name="targetBatchMs" label="Target batch time (ms)" inputMode="numeric" defaultValue={v('targetBatchMs')} error={err('targetBatchMs')} hint="Resize batches so each takes about this long; blank: fixed size." placeholder="off" />
           <Field id="maxReplicaLagSeconds" name="maxReplicaLagSeconds" label="Max replica lag (s)" inputMode="decimal" defaultValue={v('maxReplicaLagSeconds')} error={err('maxReplicaLagSeconds')} hint="Wait while a replica lags more than this." placeholder="off" />
           <Field id="maxActiveConnections" name="maxActiveConnections" label="Max active connections" inputMode="numeric" defaultValue={v('maxActiveConnections')} error={err('maxActiveConnections')} hint="Wait while more sessions than this run a statement." placeholder="off" />

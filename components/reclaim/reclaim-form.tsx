@@ -52,7 +52,7 @@ export function ReclaimForm({
 
       {state.error && <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />}
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <fieldset className="space-y-2">
           <legend className="text-sm font-semibold text-slate-800">Operation</legend>
           <div className="space-y-2">
@@ -65,7 +65,7 @@ export function ReclaimForm({
 
         <fieldset className="space-y-3">
           <legend className="text-sm font-semibold text-slate-800">Safety</legend>
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Field
               id="lockTimeoutSeconds"
               name="lockTimeoutSeconds"

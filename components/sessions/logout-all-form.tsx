@@ -85,7 +85,7 @@ export function LogoutAllForm({ spec, dialect, defaults }: { spec: LogoutAllSpec
           </span>
         </Alert>
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <Field id="deleteCount" name="deleteCount" label="Delete count" inputMode="numeric" defaultValue={state.values?.deleteCount ?? defaults.deleteCount} error={err('deleteCount')} hint="Sessions per batch." />
           <Field id="sleepSeconds" name="sleepSeconds" label="Sleep seconds" inputMode="decimal" defaultValue={state.values?.sleepSeconds ?? defaults.sleepSeconds} error={err('sleepSeconds')} hint="Pause between batches." />
         </div>

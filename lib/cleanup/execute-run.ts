@@ -7,7 +7,7 @@ import { audit } from '../audit/record';
 import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
 import { discountBatch, finishRun, heartbeat, readControl, recordBatch, undoLastBatch } from '../store/runs/write-runs';
 import { AppError } from '../errors';
-import type { RunStatus, ThrottleView } from '../store/runs/run-view';
+import { knobsOf, type RunStatus, type ThrottleView } from '../store/runs/run-view';
 import type { CleanupCursor, CleanupDriver, StrategyName } from './driver';
 import { runCleanup, type BatchEvent, type CleanupResult, type ThrottleEvent } from './engine';
 import type { PreparedCleanup } from './prepare';
@@ -52,6 +52,9 @@ export function executeRun(o: {
   let lastPoll = 0;
   let pending: string | null = null;
   let lastThrottle: ThrottleView = null;
+  // The settings the last stored batch ran with: a batch stores them only when they
+  // changed, so a finished run still shows which batches ran with which settings.
+  let lastKnobs = '';
 
   const poll = async (): Promise<string | null> => {
     const now = Date.now();
@@ -90,7 +93,11 @@ export function executeRun(o: {
         // Stored before the batch commits on the target (see CleanupDriver.beforeCommit).
         recordBatch: async (r) => {
           lastThrottle = toThrottleView(r.throttle);
+          const knobs = knobsOf(params);
+          const changed = JSON.stringify(knobs) !== lastKnobs;
+          lastKnobs = JSON.stringify(knobs);
           const owned = await recordBatch(o.runId, o.owner, {
+            knobs: changed ? knobs : null,
             n: r.n,
             deleted: r.deleted,
             totalDeleted: r.totalDeleted,

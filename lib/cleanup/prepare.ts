@@ -25,11 +25,13 @@ export async function prepareCleanup(opts: {
   params: Pick<CleanupParams, 'strategy'>;
   /** tables up to this many rows get an exact count (default 1M) */
   exactMaxRows?: number;
+  /** a log-everyone-out run (see planCleanup) */
+  everySession?: boolean;
 }): Promise<PreparedCleanup> {
   const table = await opts.driver.inspect(opts.spec);
   const bound = expiryBound(opts.spec, opts.cutoff);
   const estimate = await opts.driver.estimateExpired(table, bound, { exactMaxRows: opts.exactMaxRows });
-  const plan = planCleanup({ table, estimate, requested: opts.params.strategy });
+  const plan = planCleanup({ table, estimate, requested: opts.params.strategy, everySession: opts.everySession });
   return { table, cutoff: opts.cutoff, bound, estimate, plan };
 }
 

@@ -97,7 +97,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
 
   const driver = await lockTable(adapter, key, spec);
   try {
-    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params });
+    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params, everySession: input.kind === 'logout-all' });
     const cursor = await driver.startCursor(prepared.table, prepared.plan.strategy, { fraction: prepared.estimate.fraction });
     const owner = ownerId(randomBytes(4).toString('hex'));
     const runId = await createRun({
@@ -145,7 +145,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   const spec: ResolvedSpec = { schema: run.schema, table: run.table, expiryColumn: run.expiryColumn!, expiryType: run.expiryType as ResolvedSpec['expiryType'], ttlSeconds: run.ttlSeconds, preset: run.preset };
   const driver = await lockTable(adapter, run.target, spec);
   try {
-    const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params });
+    const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params, everySession: run.kind === 'logout-all' });
     // The last batch was stored just before its COMMIT: if the process died in
     // between, the target rolled it back, and the run must not count it.
     const last = await readLastBatchCheck(run.id);
@@ -205,7 +205,7 @@ export async function dryRunCleanup(input: Omit<StartInput, 'onEvent'>): Promise
   const spec = forKind(await resolveSessionSpec(adapter, fields, defaultSchemaOf(input.target)), input.kind);
   const driver = adapter.cleanupDriver();
   try {
-    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params });
+    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params, everySession: input.kind === 'logout-all' });
     const result = await runCleanup({ driver, table: prepared.table, bound: prepared.bound, strategy: prepared.plan.strategy, expiredFraction: prepared.estimate.fraction, getParams: () => params });
     return { prepared, report: result.dryRun!, seconds: result.seconds };
   } finally {

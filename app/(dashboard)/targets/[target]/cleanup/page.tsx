@@ -106,7 +106,7 @@ export default async function CleanupPage({ params, searchParams }: Props) {
         </Alert>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <div className="lg:col-span-3">
           <Card title="Settings">
             <CleanupForm

@@ -66,7 +66,7 @@ export default async function LogoutAllPage({ params, searchParams }: Props) {
       )}
       {active.operationId && <BusyTableAlert error={`A reclaim of ${spec.schema}.${spec.table} is running.`} operationId={active.operationId} />}
 
-      <div className="grid gap-6 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <div className="lg:col-span-3">
           <Card title="Confirm">
             <LogoutAllForm
