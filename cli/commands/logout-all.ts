@@ -27,7 +27,7 @@ const flagsSchema = z.intersection(
 );
 
 /** Batch settings belong to the graceful run; a TRUNCATE has none. */
-const BATCH_FLAGS = ['delete-count', 'sleep-seconds', 'iteration-count', 'max-runtime', 'target-batch-ms', 'max-replica-lag', 'max-active-connections', 'retry-for', 'strategy', 'ttl-seconds'];
+const BATCH_FLAGS = ['no-analyze', 'delete-count', 'sleep-seconds', 'iteration-count', 'max-runtime', 'target-batch-ms', 'max-replica-lag', 'max-active-connections', 'retry-for', 'strategy', 'ttl-seconds'];
 
 /** argv without this command's own flags: what `janitor cleanup` parses. */
 function withoutOwnFlags(argv: string[]): string[] {

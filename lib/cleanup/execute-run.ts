@@ -27,6 +27,8 @@ export type RunOutcome = {
   seconds: number;
   error: string | null;
   result: CleanupResult | null;
+  /** the ANALYZE after a completed run: how long it took, or why it failed; null when not run */
+  analyzed: { seconds: number } | { error: string } | null;
 };
 
 /** Workers running on this thread (the CLI's; a web run has its own), so a pause / cancel from here takes effect at once. */
@@ -78,6 +80,7 @@ export function executeRun(o: {
     let result: CleanupResult | null = null;
     let status: RunOutcome['status'];
     let error: string | null = null;
+    let analyzed: RunOutcome['analyzed'] = null;
     try {
       result = await runCleanup({
         driver: o.driver,
@@ -131,6 +134,7 @@ export function executeRun(o: {
       });
       status = statusOf(result);
       error = result.error?.message ?? null;
+      if (status === 'completed' && params.analyze !== false) analyzed = await analyzeTable(o.driver, o.prepared.table);
     } catch (e) {
       status = 'failed';
       error = (e as Error).message.split('\n')[0]!;
@@ -150,13 +154,26 @@ export function executeRun(o: {
           actor: o.actor,
           action: `cleanup.${status}`,
           target: `${o.prepared.table.schema}.${o.prepared.table.table}`,
-          detail: { runId: o.runId, totalDeleted, batches, error, endedBy: result?.endedBy },
+          detail: { runId: o.runId, totalDeleted, batches, error, endedBy: result?.endedBy, ...(analyzed ? { analyzed } : {}) },
           outcome: status === 'failed' ? 'error' : 'ok',
         }).catch(() => {});
     }
-    return { runId: o.runId, status, totalDeleted, batches, seconds: result?.seconds ?? 0, error, result };
+    return { runId: o.runId, status, totalDeleted, batches, seconds: result?.seconds ?? 0, error, result, analyzed };
   })();
   return { done, stop };
+}
+
+/** A completed run's last step: fresh planner statistics, so the report's row estimates match what is left. */
+async function analyzeTable(driver: CleanupDriver, table: PreparedCleanup['table']): Promise<RunOutcome['analyzed']> {
+  if (!driver.analyze) return null;
+  const t0 = Date.now();
+  try {
+    await driver.analyze(table);
+    return { seconds: (Date.now() - t0) / 1000 };
+  } catch (e) {
+    // The rows are gone either way; stale statistics are not a failed run.
+    return { error: (e as Error).message.split('\n')[0]!.slice(0, 200) };
+  }
 }
 
 function statusOf(r: CleanupResult): RunOutcome['status'] {
