@@ -20,7 +20,7 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
             <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
             <th scope="col" className="px-3 py-2 text-left font-medium">Started by</th>
             <th scope="col" className="px-3 py-2 text-left font-medium">When</th>
-            {canControl && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+            {canControl && runs.some(resumable) && <th scope="col" className="px-3 py-2 text-right font-medium">Resume</th>}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -49,7 +49,7 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
                 <td className="px-3 py-2 text-slate-600" title={formatUtc(r.createdAt, { seconds: true })}>
                   {formatAgo(r.createdAt, now)}
                 </td>
-                {canControl && <td className="px-3 py-2 text-right">{(r.status === 'interrupted' || r.status === 'paused' || r.status === 'failed') && <ResumeButton runId={r.id} />}</td>}
+                {canControl && runs.some(resumable) && <td className="px-3 py-2 text-right">{resumable(r) && <ResumeButton runId={r.id} />}</td>}
               </tr>
             );
           })}
@@ -57,4 +57,9 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
       </table>
     </div>
   );
+}
+
+/** The only action a row offers; the column is there only when some row offers it. */
+function resumable(r: { status: string }): boolean {
+  return r.status === 'interrupted' || r.status === 'paused' || r.status === 'failed';
 }

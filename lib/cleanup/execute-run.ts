@@ -37,6 +37,8 @@ export const localWorkers = (g.__janitorWorkers ??= new Map());
 
 export function executeRun(o: {
   runId: string;
+  /** the run's target as stored (a configured name, or url:host:port/db), for the audit log */
+  target?: string;
   owner: string;
   driver: CleanupDriver;
   prepared: PreparedCleanup;
@@ -153,7 +155,7 @@ export function executeRun(o: {
         await audit({
           actor: o.actor,
           action: `cleanup.${status}`,
-          target: `${o.prepared.table.schema}.${o.prepared.table.table}`,
+          target: `${o.target ? `${o.target}:` : ''}${o.prepared.table.schema}.${o.prepared.table.table}`,
           detail: { runId: o.runId, totalDeleted, batches, error, endedBy: result?.endedBy, ...(analyzed ? { analyzed } : {}) },
           outcome: status === 'failed' ? 'error' : 'ok',
         }).catch(() => {});

@@ -125,7 +125,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
       detail: { runId, strategy: prepared.plan.strategy, expired: prepared.estimate.expired, params },
       outcome: 'ok',
     });
-    const worker = executeRun({ runId, owner, driver, prepared, strategy: prepared.plan.strategy, cursor, resume: { batches: 0, totalDeleted: 0, activeSeconds: 0 }, actor: input.startedBy, onEvent: input.onEvent });
+    const worker = executeRun({ runId, target: key, owner, driver, prepared, strategy: prepared.plan.strategy, cursor, resume: { batches: 0, totalDeleted: 0, activeSeconds: 0 }, actor: input.startedBy, onEvent: input.onEvent });
     return { runId, prepared, done: worker.done, stop: worker.stop };
   } catch (e) {
     await driver.close().catch(() => {});
@@ -164,6 +164,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
     const cursor = (await readCursor(run.id)) as CleanupCursor;
     const worker = executeRun({
       runId: run.id,
+      target: run.target,
       owner,
       driver,
       prepared,
