@@ -10,7 +10,7 @@ const OUTCOME_TONE: Record<string, BadgeTone> = { ok: 'up', denied: 'warning', e
 function Value({ k, v }: { k: string; v: unknown }) {
   if (k === 'runId' && typeof v === 'string') return <Link href={`/runs/${encodeURIComponent(v)}`} className="text-blue-700 hover:underline">{v}</Link>;
   if (k === 'operationId' && typeof v === 'string') return <Link href={`/operations/${encodeURIComponent(v)}`} className="text-blue-700 hover:underline">{v}</Link>;
-  if (typeof v === 'number') return <>{/bytes$/i.test(k) ? formatBytes(v) : formatCount(v)}</>;
+  if (typeof v === 'number') return <>{/bytes$/i.test(k) ? formatBytes(v) : /seconds$/i.test(k) ? `${Math.round(v * 100) / 100} s` : formatCount(v)}</>;
   if (v === null) return <span className="text-slate-400">none</span>;
   if (typeof v === 'object' && !Array.isArray(v)) {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && x !== undefined);
@@ -35,7 +35,8 @@ function Detail({ json }: { json: string | null }) {
   try {
     const parsed: unknown = JSON.parse(json);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return <span className="break-all">{json}</span>;
-    entries = Object.entries(parsed);
+    // A key stored as null ("error: null") says nothing.
+    entries = Object.entries(parsed).filter(([, v]) => v !== null && v !== undefined);
   } catch {
     return <span className="break-all">{json}</span>;
   }

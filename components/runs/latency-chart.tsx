@@ -82,9 +82,20 @@ export function LatencyChart({ batches, changes = [] }: { batches: BatchView[]; 
               {i + 1}
             </span>
           ))}
-          <div className="mt-1 flex justify-between text-xs text-slate-500">
-            <span>batch {formatCount(first)}</span>
-            {last !== first && <span style={{ marginRight: `${Math.max(0, 100 - ((xOf(last) + barW) / W) * 100)}%` }}>batch {formatCount(last)}</span>}
+          {/* Two labels only when the bars spread far enough apart for both; a young run gets one ("batches 1–2"). */}
+          <div className="mt-1 flex justify-between whitespace-nowrap text-xs text-slate-500">
+            {last === first ? (
+              <span>batch {formatCount(first)}</span>
+            ) : (xOf(last) + barW) / W < 0.4 ? (
+              <span>
+                batches {formatCount(first)}–{formatCount(last)}
+              </span>
+            ) : (
+              <>
+                <span>batch {formatCount(first)}</span>
+                <span style={{ marginRight: `${Math.max(0, 100 - ((xOf(last) + barW) / W) * 100)}%` }}>batch {formatCount(last)}</span>
+              </>
+            )}
           </div>
         </div>
       </div>
