@@ -72,15 +72,15 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
                   </td>
                   <td className="font-semibold tabular-nums text-slate-900 sm:table-cell sm:px-3 sm:py-2 sm:text-right">
                     {label('Expired')}
-                    {approx(s) + formatCount(s.expired)}
+                    <span>{approx(s) + formatCount(s.expired)}</span>
                   </td>
                   <td className="tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
                     {label('Live')}
-                    {approx(s) + formatCount(s.live)}
+                    <span>{approx(s) + formatCount(s.live)}</span>
                   </td>
                   <td className="tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
                     {label('Total')}
-                    {approx(s) + formatCount(s.total)}
+                    <span>{approx(s) + formatCount(s.total)}</span>
                   </td>
                   <td className="col-span-3 sm:table-cell sm:px-3 sm:py-2">
                     <span className="flex items-center gap-2">
