@@ -43,10 +43,15 @@ export async function recordSignInFailure(username: string, address: string) {
   await db.loginFailure.deleteMany({ where: { at: { lt: new Date(Date.now() - WINDOW_MS) } } });
 }
 
-/** Forgets a user's failed sign-ins from every address; returns how many there were. */
-export async function clearSignInFailures(username: string): Promise<number> {
+/**
+ * Forgets a user's failed sign-ins: from one address (a successful sign-in
+ * there; a stranger's back-off elsewhere stays), or from every address (a new
+ * password, `janitor users unlock`). Returns how many were forgotten.
+ */
+export async function clearSignInFailures(username: string, opts: { address?: string } = {}): Promise<number> {
   const db = await store();
-  const count = await db.loginFailure.count({ where: { key: userKey(username) } });
-  await db.loginFailure.deleteMany({ where: { OR: [{ key: userKey(username) }, { key: { startsWith: pairPrefix(username) } }] } });
+  const pairs = opts.address !== undefined ? { key: keys(username, opts.address).pair } : { key: { startsWith: pairPrefix(username) } };
+  const count = await db.loginFailure.count({ where: pairs });
+  await db.loginFailure.deleteMany({ where: { OR: [{ key: userKey(username) }, pairs] } });
   return count;
 }

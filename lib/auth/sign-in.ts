@@ -31,7 +31,7 @@ export async function signIn(input: { username: unknown; password: unknown; addr
     await audit({ actor: username, action: 'sign-in', outcome: 'denied', detail: { reason: 'bad credentials', address: input.address } });
     return { ok: false, error: 'Wrong username or password.' };
   }
-  await clearSignInFailures(username);
+  await clearSignInFailures(username, { address: input.address });
   const session = await createSession(user.id);
   await audit({ actor: username, action: 'sign-in', outcome: 'ok', detail: { address: input.address } });
   return { ok: true, ...session };
