@@ -114,6 +114,15 @@ export function CleanupForm({
       {!spec.preset && spec.expiryColumn && <input type="hidden" name="expiryColumn" value={spec.expiryColumn} />}
       {!spec.preset && spec.expiryType && <input type="hidden" name="expiryType" value={spec.expiryType} />}
 
+      {state.error && state.runningRunId && state.runningRunId === shownRunId && (
+        // The page already warns about this run above; a second banner would repeat it.
+        <p role="status" className="text-sm text-amber-800">
+          Not started: the cleanup above is still going.{' '}
+          <Link href={`/runs/${state.runningRunId}`} className="font-medium underline">
+            Watch the running cleanup
+          </Link>
+        </p>
+      )}
       {state.error && !(state.runningRunId && state.runningRunId === shownRunId) && (
         <Alert tone={state.runningRunId ? 'warning' : 'error'}>
           {state.runningRunId ? (

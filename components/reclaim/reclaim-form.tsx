@@ -53,7 +53,11 @@ export function ReclaimForm({
       <input type="hidden" name="schema" value={schema} />
       <input type="hidden" name="table" value={table} />
 
-      {state.error && !alreadyShown(state, shownBusy) && <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />}
+      {state.error && (alreadyShown(state, shownBusy) ? (
+        <p role="status" className="text-sm text-amber-800">Not started: see the warning above.</p>
+      ) : (
+        <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />
+      ))}
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <fieldset className="space-y-2">

@@ -33,8 +33,8 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
   const approx = (s: SessionTableStat) => (s.exact === false ? '≈ ' : '');
   // Below 640 px each session table is a block of its own (name, rule, the
   // three counts side by side, the share, the actions), so the numbers and
-  // buttons are on screen instead of behind a sideways scroll.
-  const label = (text: string) => <span className="block text-[11px] font-medium uppercase tracking-wide text-slate-500 sm:hidden">{text}</span>;
+  // buttons are on screen instead of behind a sideways scroll. Labels on a
+  // phone come from data-label through CSS, so the cells' text stays the figure.
   return (
     <div className="space-y-2">
       <div className="rounded-md border border-slate-200 sm:overflow-x-auto">
@@ -60,26 +60,17 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
                     <span className="text-slate-400" title={s.schema}>{middleTruncate(s.schema, 24)}.</span>
                     {s.table}
                   </td>
-                  <td className="col-span-3 text-slate-700 sm:table-cell sm:whitespace-nowrap sm:px-3 sm:py-2">
-                    {s.preset}
-                    <span className="text-slate-500 sm:hidden">
-                      {' · '}
-                      <code className="text-xs">{s.expiryColumn}</code> {ruleText(s)}
-                    </span>
-                  </td>
-                  <td className="hidden px-3 py-2 text-slate-700 sm:table-cell">
+                  <td className="text-slate-700 sm:table-cell sm:whitespace-nowrap sm:px-3 sm:py-2">{s.preset}</td>
+                  <td className="col-span-2 text-slate-700 sm:table-cell sm:px-3 sm:py-2">
                     <code className="text-xs">{s.expiryColumn}</code> {ruleText(s)}
                   </td>
-                  <td className="font-semibold tabular-nums text-slate-900 sm:table-cell sm:px-3 sm:py-2 sm:text-right">
-                    {label('Expired')}
+                  <td data-label="Expired" className="cell-label font-semibold tabular-nums text-slate-900 sm:table-cell sm:px-3 sm:py-2 sm:text-right">
                     <span>{approx(s) + formatCount(s.expired)}</span>
                   </td>
-                  <td className="tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
-                    {label('Live')}
+                  <td data-label="Live" className="cell-label tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
                     <span>{approx(s) + formatCount(s.live)}</span>
                   </td>
-                  <td className="tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
-                    {label('Total')}
+                  <td data-label="Total" className="cell-label tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
                     <span>{approx(s) + formatCount(s.total)}</span>
                   </td>
                   <td className="col-span-3 sm:table-cell sm:px-3 sm:py-2">
@@ -87,7 +78,7 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
                       <span aria-hidden className="h-2 w-24 overflow-hidden rounded-full bg-slate-100">
                         <span className="block h-full bg-amber-500" style={{ width: `${share * 100}%` }} />
                       </span>
-                      <span className="tabular-nums text-slate-600">{formatPercent(share)}<span className="sm:hidden"> expired</span></span>
+                      <span className="tabular-nums text-slate-600">{formatPercent(share)}</span>
                     </span>
                   </td>
                   {canClean && (

@@ -66,7 +66,11 @@ export function LogoutAllForm({
         </>
       )}
 
-      {state.error && !alreadyShown(state, shownBusy) && <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />}
+      {state.error && (alreadyShown(state, shownBusy) ? (
+        <p role="status" className="text-sm text-amber-800">Not started: see the warning above.</p>
+      ) : (
+        <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />
+      ))}
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-800">How</legend>
