@@ -36,7 +36,7 @@ async function buildIfNeeded(logDir: string) {
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (built && SOURCES.every((s) => newestMtime(s) <= built)) return;
   const logFile = path.join(logDir, 'build.log');
-  console.log(`web: ${built ? 'sources changed, rebuilding' : 'building the dashboard (first start, about a minute on two cores)'}; output in ${path.relative(process.cwd(), logFile)}`);
+  console.log(`web: ${built ? 'sources changed, rebuilding' : 'building the dashboard (first start, about a minute on two cores)'}; output in ${logFile.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), logFile) : logFile}`);
   const started = Date.now();
   const log = openSync(logFile, 'w');
   const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'build'], { stdio: ['ignore', log, log], env: childEnv({ NEXT_TELEMETRY_DISABLED: '1' }) });
