@@ -6,7 +6,6 @@ import { parseFlags } from '../args';
 import { printJson, table } from '../output';
 import { progressPrinter, reportOutcome, waitForRun } from '../cleanup-progress';
 import { listRuns } from '@/lib/store/runs/read-runs';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { resumeCleanupRun } from '@/lib/cleanup/start-run';
 import { cancelRun, pauseRun } from '@/lib/cleanup/control-run';
 import { AppError } from '@/lib/errors';
@@ -20,7 +19,6 @@ export async function runsCommand(argv: string[]) {
   switch (sub) {
     case 'list': {
       const { flags } = parseFlags(rest, { json: { type: 'boolean', default: false }, limit: { type: 'string' } }, z.object({ json: z.boolean(), limit: z.coerce.number().int().min(1).max(500).default(20) }));
-      await markInterruptedRuns();
       const runs = await listRuns({ limit: flags.limit });
       if (flags.json) return printJson(runs);
       if (runs.length === 0) return console.log('(no runs yet)');

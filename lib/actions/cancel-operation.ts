@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { authorize } from '../auth/guard';
 import { isAppError } from '../errors';
 import { cancelOperation } from '../reclaim/cancel-operation';
-import { getOperation } from '../reclaim/store/read-operations';
+import { getOperation } from '../store/operations/read-operations';
 import type { OperationView } from '../reclaim/operation-view';
 
 const idSchema = z.string().min(1).max(64);

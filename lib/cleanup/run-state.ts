@@ -2,15 +2,13 @@
 // window). The event stream then continues after the last batch included.
 import 'server-only';
 import { getRun, listBatches } from '../store/runs/read-runs';
-import { markInterruptedRuns } from '../store/runs/mark-interrupted';
 import type { BatchView, RunView } from '../store/runs/run-view';
 import { RECENT_BATCHES } from './run-events';
 
 export type RunState = { run: RunView; batches: BatchView[] };
 
 export async function loadRunState(runId: string): Promise<RunState | null> {
-  // A run whose process died shows as interrupted (and resumable) rather than running forever.
-  await markInterruptedRuns();
+  // getRun shows a run whose process died as interrupted (and resumable), not running forever.
   const run = await getRun(runId);
   if (!run) return null;
   const batches = await listBatches(runId, Math.max(0, run.batchCount - RECENT_BATCHES), RECENT_BATCHES);

@@ -11,7 +11,7 @@ import { seedDjangoSessions } from '../helpers/session-tables';
 import { resetEnvCache } from '@/lib/env';
 import { store, closeStore } from '@/lib/store/client';
 import { cancelOperation } from '@/lib/reclaim/cancel-operation';
-import { getOperation } from '@/lib/reclaim/store/read-operations';
+import { getOperation } from '@/lib/store/operations/read-operations';
 import { AppError } from '@/lib/errors';
 
 const storeUrl = useTempStore();

@@ -13,7 +13,7 @@ import { store, closeStore } from '@/lib/store/client';
 import { AppError } from '@/lib/errors';
 import { executeReclaim, startReclaim } from '@/lib/reclaim/execute';
 import { preflightReclaim } from '@/lib/reclaim/preflight';
-import { getOperation, listOperations } from '@/lib/reclaim/store/read-operations';
+import { getOperation, listOperations } from '@/lib/store/operations/read-operations';
 import type { ReclaimEvent } from '@/lib/reclaim/events';
 import { targetKey } from '@/lib/targets/resolve';
 

@@ -1,8 +1,7 @@
 // One reclaim operation as JSON: what the operation page's client refetches if
 // it ever needs the whole state again.
 import { unauthorized, userFromRequest } from '@/lib/auth/guard';
-import { getOperation } from '@/lib/reclaim/store/read-operations';
-import { markInterruptedOperations } from '@/lib/reclaim/store/mark-interrupted';
+import { getOperation } from '@/lib/store/operations/read-operations';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +9,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const user = await userFromRequest(request);
   if (!user) return unauthorized();
   const { id } = await params;
-  await markInterruptedOperations();
   const op = id.length <= 64 ? await getOperation(id) : null;
   if (!op) return Response.json({ error: 'Operation not found' }, { status: 404 });
   return Response.json(op, { headers: { 'Cache-Control': 'no-store' } });

@@ -10,7 +10,6 @@ import { sessionSpecSchema } from '@/lib/schemas/session-spec';
 import { resolveSessionSpec, type ResolvedSpec } from '@/lib/sessions/resolve-spec';
 import { CLEANUP_DEFAULTS, cleanupParamsSchema } from '@/lib/schemas/cleanup-params';
 import { findActiveRun } from '@/lib/store/runs/read-runs';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { presetByName } from '@/lib/sessions/presets';
 import { toUserMessage } from '@/lib/errors';
 import { Alert } from '@/components/ui/alert';
@@ -70,7 +69,6 @@ export default async function CleanupPage({ params, searchParams }: Props) {
     );
   }
 
-  await markInterruptedRuns();
   const active = await findActiveRun(info.name, spec.schema, spec.table);
   // The preview uses the typed values when they are valid, the defaults otherwise (the form shows the errors on submit).
   const typed = cleanupParamsSchema.safeParse({ deleteCount: one(q.deleteCount), sleepSeconds: one(q.sleepSeconds), strategy: one(q.strategy) });

@@ -1,6 +1,6 @@
 // Live progress of a reclaim operation over Server-Sent Events (see lib/reclaim/operation-events).
 import { unauthorized, userFromRequest } from '@/lib/auth/guard';
-import { getOperation } from '@/lib/reclaim/store/read-operations';
+import { getOperation } from '@/lib/store/operations/read-operations';
 import { operationEventStream } from '@/lib/reclaim/operation-events';
 import { resumePoint, sseResponse } from '@/lib/sse/poll-stream';
 
