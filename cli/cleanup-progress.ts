@@ -5,6 +5,7 @@ import type { StartedRun } from '@/lib/cleanup/start-run';
 import type { RunEvent, RunOutcome } from '@/lib/cleanup/execute-run';
 import { formatCount, formatDuration } from '@/lib/format';
 import { printJson } from './output';
+import { exitCodeForEnd, exitCodeForSignal } from './exit-codes';
 
 export function progressPrinter(json: boolean, expected: () => number | null) {
   const tty = !json && process.stdout.isTTY;
@@ -40,7 +41,7 @@ export function progressPrinter(json: boolean, expected: () => number | null) {
 export async function waitForRun(run: StartedRun): Promise<{ outcome: RunOutcome; signal: NodeJS.Signals | null }> {
   let signal: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
-    if (signal) process.exit(s === 'SIGINT' ? 130 : 143);
+    if (signal) process.exit(exitCodeForSignal(s));
     signal = s;
     process.stderr.write(`\njanitor: ${s}: finishing the current batch, then stopping (again to quit at once)\n`);
     run.stop('cancel');
@@ -64,7 +65,6 @@ export function reportOutcome(outcome: RunOutcome, json: boolean, signal: NodeJS
     else if (outcome.status === 'lost') console.log(`stopped: the run was taken over or ended elsewhere`);
     else process.stderr.write(`janitor: run ${outcome.runId} failed: ${outcome.error}\n`);
   }
-  if (outcome.status === 'completed') return 0;
-  if (signal) return signal === 'SIGINT' ? 130 : 143;
-  return outcome.status === 'paused' ? 0 : 1;
+  // A pause asked for elsewhere is a clean end; a cancel by this process's signal is not.
+  return exitCodeForEnd(outcome.status === 'completed' || (outcome.status === 'paused' && !signal), signal);
 }

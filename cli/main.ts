@@ -1,6 +1,7 @@
 // Dispatches `janitor <command>`. Each command lives in cli/commands and is a
 // thin door into lib/: parse and validate flags, call lib, print.
 import { fail } from './output';
+import { EXIT_INPUT } from './exit-codes';
 import { closeAllTargets } from '@/lib/targets/registry';
 import { closeStore } from '@/lib/store/client';
 
@@ -47,7 +48,7 @@ async function main() {
   const load = commands[name];
   if (!load) {
     process.stderr.write(`janitor: unknown command "${name.slice(0, 40)}"\n\n${USAGE}\n`);
-    process.exit(2);
+    process.exit(EXIT_INPUT);
   }
   const run = await load();
   await run(argv);

@@ -2,6 +2,7 @@
 // it ever needs the whole state again.
 import { unauthorized, userFromRequest } from '@/lib/auth/guard';
 import { getOperation } from '@/lib/store/operations/read-operations';
+import { failure } from '@/lib/http/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,6 +11,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!user) return unauthorized();
   const { id } = await params;
   const op = id.length <= 64 ? await getOperation(id) : null;
-  if (!op) return Response.json({ error: 'Operation not found' }, { status: 404 });
+  if (!op) return failure('not-found', 'Operation not found');
   return Response.json(op, { headers: { 'Cache-Control': 'no-store' } });
 }
