@@ -4,15 +4,23 @@
 import type { StartedRun } from '@/lib/cleanup/start-run';
 import type { RunEvent, RunOutcome } from '@/lib/cleanup/execute-run';
 import { formatCount, formatDuration } from '@/lib/format';
+import { deleteRate, etaSeconds, formatRate, keepRecent, progressRatio, type TimedBatch } from '@/lib/cleanup/progress';
 import { printJson } from './output';
 import { exitCodeForEnd, exitCodeForSignal } from './exit-codes';
 
+/**
+ * `expected` is the run's expired count at its start (the stored
+ * expiredAtStart, across resumes): progress, rate and ETA are computed as the
+ * run page computes them (lib/cleanup/progress.ts).
+ */
 export function progressPrinter(json: boolean, expected: () => number | null) {
   const tty = !json && process.stdout.isTTY;
   let started = Date.now();
+  let recent: TimedBatch[] = [];
   return {
     reset() {
       started = Date.now();
+      recent = [];
     },
     onEvent(e: RunEvent) {
       if (e.type !== 'batch') {
@@ -22,14 +30,16 @@ export function progressPrinter(json: boolean, expected: () => number | null) {
       }
       if (json) return printJson({ type: 'batch', batch: e.n, deleted: e.deleted, totalDeleted: e.totalDeleted, ms: Math.round(e.ms * 10) / 10, strategy: e.strategy });
       const total = expected();
-      const rate = e.totalDeleted / Math.max(0.001, (Date.now() - started) / 1000);
-      const share = total ? Math.min(1, e.totalDeleted / total) : e.walked ?? null;
-      const eta = total && rate > 0 ? formatDuration(Math.max(0, total - e.totalDeleted) / rate) : '—';
-      const line = `batch ${e.n}: deleted ${formatCount(e.deleted)} in ${e.ms.toFixed(0)} ms, total ${formatCount(e.totalDeleted)}${total ? ` of ~${formatCount(total)}` : ''}, ${formatCount(rate)} rows/s, ETA ${eta}${e.throttle.state !== 'running' ? `, ${e.throttle.state}: ${e.throttle.reason}` : ''}`;
+      recent = keepRecent(recent, { at: Date.now(), deleted: e.deleted });
+      const progress = { status: 'running', totalDeleted: e.totalDeleted, expiredAtStart: total, activeSeconds: (Date.now() - started) / 1000 };
+      const rate = deleteRate(progress, recent);
+      const share = progressRatio(progress) ?? e.walked ?? null;
+      const eta = formatDuration(etaSeconds(progress, rate));
+      const line = `batch ${e.n}: deleted ${formatCount(e.deleted)} in ${e.ms.toFixed(0)} ms, total ${formatCount(e.totalDeleted)}${total ? ` of ~${formatCount(total)}` : ''}, ${formatRate(rate)}, ETA ${eta}${e.throttle.state !== 'running' ? `, ${e.throttle.state}: ${e.throttle.reason}` : ''}`;
       if (!tty) return console.log(line);
       const width = 30;
       const filled = share === null ? 0 : Math.round(share * width);
-      process.stdout.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${share === null ? '' : `${Math.round(share * 100)}% `}${formatCount(e.totalDeleted)} deleted, ${formatCount(rate)}/s, ETA ${eta}, batch ${e.ms.toFixed(0)} ms`);
+      process.stdout.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${share === null ? '' : `${Math.round(share * 100)}% `}${formatCount(e.totalDeleted)} deleted, ${formatRate(rate)}, ETA ${eta}, batch ${e.ms.toFixed(0)} ms`);
     },
     end() {
       if (tty) process.stdout.write('\n');

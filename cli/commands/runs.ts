@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseFlags } from '../args';
 import { printJson, table } from '../output';
 import { progressPrinter, reportOutcome, waitForRun } from '../cleanup-progress';
-import { listRuns } from '@/lib/store/runs/read-runs';
+import { getRun, listRuns } from '@/lib/store/runs/read-runs';
 import { resumeCleanupRun } from '@/lib/cleanup/start-run';
 import { cancelRun, pauseRun } from '@/lib/cleanup/control-run';
 import { AppError } from '@/lib/errors';
@@ -40,7 +40,8 @@ export async function runsCommand(argv: string[]) {
       let expected: number | null = null;
       const printer = progressPrinter(flags.json, () => expected);
       const run = await resumeCleanupRun({ runId: id.data, target: flags.url ? { url: flags.url } : undefined, startedBy: 'cli', onEvent: (e) => printer.onEvent(e) });
-      expected = run.prepared.estimate.expired;
+      // Progress counts from the run's start, as the run page does: its expired count then.
+      expected = (await getRun(run.runId))?.expiredAtStart ?? null;
       if (flags.json) printJson({ type: 'resume', runId: run.runId, expired: run.prepared.estimate.expired });
       else console.log(`resuming run ${run.runId}: ${formatCount(run.prepared.estimate.expired)} expired rows left`);
       const { outcome, signal } = await waitForRun(run);
