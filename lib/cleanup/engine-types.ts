@@ -38,7 +38,7 @@ export type BatchEvent = {
 /**
  * A batch to store, handed over before its COMMIT on the target when the
  * driver supports it (then `check` tells later whether the COMMIT happened),
- * after it otherwise.
+ * after it otherwise. (The run store writes it as a BatchWrite.)
  */
 export type BatchRecord = {
   n: number;
