@@ -8,6 +8,8 @@ import type { Clock, RunCleanupOptions } from './engine-types';
 /** Longest single sleep: stop requests and knob changes are noticed within this. */
 const SLICE_MS = 250;
 
+export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /** Thrown inside the loop to unwind from a wait; never escapes runCleanup. */
 export class Halt {
   constructor(

@@ -12,7 +12,7 @@ import type { BatchCheck, CleanupCursor, DeleteBatchResult, StrategyName, Thrott
 import type { BatchRecord, CleanupResult, Clock, EndedBy, RunCleanupOptions, ThrottleState } from './engine-types';
 import { retryTransient } from './engine-retry';
 import { passThrottle, throttleState } from './engine-throttle';
-import { Halt, StopChecks } from './engine-stops';
+import { Halt, realSleep, StopChecks } from './engine-stops';
 import { BatchSizer } from './batch-size';
 
 export type * from './engine-types';
@@ -27,8 +27,6 @@ export const MAX_PASSES = 3;
  * to three wal_writer_delay, 0.6 s by default, in memory).
  */
 const UNDURABLE_MS = 2_000;
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function runCleanup(opts: RunCleanupOptions): Promise<CleanupResult> {
   return new CleanupLoop(opts).run();
@@ -236,14 +234,10 @@ class CleanupLoop {
       now: () => this.clock.now(),
       getParams: () => this.o.getParams(),
       readSignals: async () => (this.lastSignals = await this.retrying('reading replica lag and load', () => this.o.driver.throttleSignals())),
-      state: (state, reason, waitedMs) => this.throttleState(state, reason, waitedMs),
+      state: (state, reason, waitedMs) => throttleState(this.lastSignals, state, reason, waitedMs),
       paused: (state) => this.emitThrottle(state),
       wait: (targetMs) => this.wait(targetMs),
     });
-  }
-
-  private throttleState(state: ThrottleState['state'], reason: string | null, waitedMs: number): ThrottleState {
-    return throttleState(this.lastSignals, state, reason, waitedMs);
   }
 
   private async emitThrottle(throttle: ThrottleState): Promise<void> {
@@ -288,7 +282,7 @@ class CleanupLoop {
         },
         timedOut: () => this.sizer.halve(),
         warn: (message) => this.log('warn', message),
-        backingOff: (reason, failingMs) => this.emitThrottle(this.throttleState('retrying', reason, failingMs)),
+        backingOff: (reason, failingMs) => this.emitThrottle(throttleState(this.lastSignals, 'retrying', reason, failingMs)),
         wait: (targetMs) => this.wait(targetMs),
       },
       what,
