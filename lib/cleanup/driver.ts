@@ -4,7 +4,7 @@
 // close it when the run ends. Dialect differences live behind this interface;
 // the engine and the planner never branch on dialect.
 import type { Dialect } from '../targets/target-url';
-import type { ExpirySpec } from '../targets/adapter';
+import type { ExpirySpec } from '../sessions/expiry-spec';
 import type { ExpiryType } from '../stats/types';
 import type { ColumnReading } from '../sessions/column-reading';
 

@@ -3,7 +3,7 @@
 // cutoff turned into the bound every DELETE compares with, the expired count
 // (exact when cheap), and the strategy with its reason. Nothing is deleted.
 import { cutoffInstant } from '../sessions/expiry';
-import type { ExpirySpec } from '../targets/adapter';
+import type { ExpirySpec } from '../sessions/expiry-spec';
 import type { CleanupParams } from '../schemas/cleanup-params';
 import type { CleanupDriver, ExpiredEstimate, ExpiryBoundary, ExpiryBoundValue, TableFacts } from './driver';
 import { planCleanup, type CleanupPlan } from './planner';

@@ -1,6 +1,7 @@
 // Proposes session tables: a catalog table matches a preset when its name,
 // expiry column (of the right kind) and signature columns all match.
-import type { CatalogTable, ExpirySpec } from '../targets/adapter';
+import type { CatalogTable } from '../targets/adapter';
+import type { ExpirySpec } from './expiry-spec';
 import { PRESETS, type SessionPreset } from './presets';
 import { chooseZone, type TimestampZone } from './timestamp-zone';
 

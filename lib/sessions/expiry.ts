@@ -1,7 +1,7 @@
 // The cutoff of an expiry rule, as an instant: fixed once when a run or a
 // count starts. Each dialect's expiry predicate then writes it in the column's
 // own terms (storedCutoff) and compares `column < cutoff` in one place.
-import type { ExpirySpec } from '../targets/adapter';
+import type { ExpirySpec } from './expiry-spec';
 
 /** Rows whose expiry is before this instant are expired: now, less the TTL for "older than" rules. */
 export function cutoffInstant(spec: Pick<ExpirySpec, 'ttlSeconds'>, now: Date): Date {

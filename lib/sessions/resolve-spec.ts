@@ -3,7 +3,8 @@
 // catalog is asked which preset the table matches.
 import 'server-only';
 import { AppError } from '../errors';
-import type { ExpirySpec, TargetAdapter } from '../targets/adapter';
+import type { TargetAdapter } from '../targets/adapter';
+import type { ExpirySpec } from './expiry-spec';
 import type { SessionSpecFields } from '../schemas/session-spec';
 import { detectSessionTables } from './detect';
 import { presetByName } from './presets';

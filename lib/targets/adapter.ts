@@ -2,10 +2,11 @@
 // behaviour. Callers never branch on dialect: they call an adapter, and read
 // what differs as data (names, words, modes, strategies) from dialect-facts.ts.
 import type { Dialect } from './target-url';
-import type { DatabaseStat, ExpiryType, IndexStat, SessionTableStat, TableStat } from '../stats/types';
+import type { DatabaseStat, IndexStat, SessionTableStat, TableStat } from '../stats/types';
 import type { CleanupDriver, CleanupDriverOptions } from '../cleanup/driver';
 import type { ReclaimDriver } from '../reclaim/driver';
 import type { TimestampZone } from '../sessions/timestamp-zone';
+import type { ExpirySpec } from '../sessions/expiry-spec';
 
 export type ColumnInfo = {
   name: string;
@@ -18,21 +19,8 @@ export type ColumnInfo = {
 /** A table as read from the catalog, with its columns, for session-table detection. */
 export type CatalogTable = { schema: string; table: string; columns: ColumnInfo[]; rowEstimate: number };
 
-/** Which rows of a session table count as expired. Identifiers are catalog-checked before use. */
-export type ExpirySpec = {
-  schema: string;
-  table: string;
-  expiryColumn: string;
-  expiryType: ExpiryType;
-  /** expired when the column is older than now - ttl; 0/null: expired when column < now */
-  ttlSeconds: number | null;
-  /**
-   * The zone naive timestamps were written in (timestamp-zone.ts), already
-   * chosen from the operator's, the target's and the preset's; null: unknown,
-   * and a naive column is refused. Instants and epochs ignore it.
-   */
-  timestampZone?: TimestampZone | null;
-};
+// Defined beside the session code, so lib/cleanup/driver.ts need not import this file (which imports it).
+export type { ExpirySpec } from '../sessions/expiry-spec';
 
 export type SessionCounts = { expired: number; live: number; total: number; exact: boolean };
 

@@ -71,7 +71,12 @@ export async function claimRun(id: string, owner: string, from: RunStatus[]): Pr
   }
 }
 
-export type BatchRecord = {
+/**
+ * What recordBatch writes: the Batch row plus the run's totals, cursor and
+ * throttle after it (the engine hands over a BatchRecord; execute-run.ts
+ * turns it into this).
+ */
+export type BatchWrite = {
   n: number;
   deleted: number;
   totalDeleted: number;
@@ -93,7 +98,7 @@ export type BatchRecord = {
 export type LastBatchCheck = { n: number; deleted: number; check: unknown; prevCursor: unknown };
 
 /** Stores a batch and the run's totals in one transaction; false when the worker no longer owns the run. */
-export async function recordBatch(runId: string, owner: string, b: BatchRecord): Promise<boolean> {
+export async function recordBatch(runId: string, owner: string, b: BatchWrite): Promise<boolean> {
   const cursor = JSON.stringify(b.cursor);
   const now = storeDate(new Date());
   // Once per batch, so through writeAtomically (see there why not Prisma).
