@@ -12,7 +12,8 @@ import { countSessions, seedDjangoSessions, type Dialect } from '../helpers/sess
 import { fillKnobs, openCleanupForm, pressStart, waitForRun } from '../helpers/cleanup-web';
 import { holdStore, storedRuns } from '../helpers/store-runs';
 import { janitorAsync } from '../helpers/cli';
-import { mysqlLockName, pgLockKey } from '@/lib/cleanup/lock-name';
+import { mysqlLockName } from '@/lib/targets/mysql/dedicated-connection';
+import { pgLockKey } from '@/lib/targets/postgres/dedicated-connection';
 
 const ROWS = 20_000;
 // A run of about 16 s (16 batches, 1 s apart). With 0.1 s it was over in 2 s,

@@ -1,5 +1,5 @@
 // MySQL / MariaDB side of the reclaim engine. The operation runs on one
-// dedicated connection: its session carries lock_wait_timeout (the wait for
+// dedicated connection (./dedicated-connection.ts): it carries lock_wait_timeout (the wait for
 // the metadata lock), the statement time limit and the per-table GET_LOCK (the
 // same one cleanup runs take). Progress comes from a second connection.
 //
@@ -22,9 +22,8 @@ import type {
 import { AppError } from '../../errors';
 import { DIALECT_FACTS } from '../dialect-facts';
 import { quoteQualified } from '../quote-identifier';
-import { mysqlLockName } from '../../cleanup/lock-name';
+import { MysqlDedicatedConnection, mysqlConnectionLost, mysqlLockName } from './dedicated-connection';
 import { startPolling } from '../../reclaim/poll';
-import { describeMysqlError } from './describe-mysql-error';
 import { withStatementTimeout } from './statement-timeout';
 import { flavorOf, toNumber, type MysqlFlavor } from './source';
 import { inspectMysqlReclaimTable, type MysqlRows } from './reclaim-inspect';
@@ -43,18 +42,10 @@ const INTACT: Record<string, string> = {
   analyze: 'the table is untouched',
 };
 
-// ER_CONNECTION_KILLED (MariaDB 1927), ER_SERVER_SHUTDOWN, CR_SERVER_GONE_ERROR, CR_SERVER_LOST
-const GONE_ERRNOS = new Set([1927, 1053, 2006, 2013]);
 // max_statement_time exceeded (MariaDB), ER_QUERY_INTERRUPTED, ER_QUERY_TIMEOUT (MySQL 8)
 const INTERRUPTED_ERRNOS = new Set([1969, 1317, 3024]);
 
 type DriverError = { fatal?: boolean; errno?: number; code?: string };
-
-/** mysql2 marks errors after which the connection is unusable as fatal; socket errors have no errno. */
-function sessionLost(e: unknown): boolean {
-  const err = e as DriverError;
-  return err?.fatal === true || typeof err?.errno !== 'number' || GONE_ERRNOS.has(err.errno);
-}
 
 type ResultRow = { Table: string; Op: string; Msg_type: string; Msg_text: string };
 
@@ -62,73 +53,43 @@ export class MysqlReclaimDriver implements ReclaimDriver {
   readonly dialect = 'mysql' as const;
   readonly modes: readonly ReclaimMode[] = DIALECT_FACTS.mysql.reclaim.modes;
   readonly defaultSchema: string;
-  private conn: mysql.PoolConnection | null = null;
-  private broken = false;
+  private readonly conn: MysqlDedicatedConnection;
   private connId: number | null = null;
   private version = '';
   private flavor: MysqlFlavor = 'mysql';
-  private lockName: string | null = null;
 
   constructor(
     private readonly pool: mysql.Pool,
-    private readonly target: string,
+    target: string,
     databaseName: string,
   ) {
     this.defaultSchema = databaseName;
-  }
-
-  private async session(): Promise<mysql.PoolConnection> {
-    if (this.conn && !this.broken) return this.conn;
-    if (this.conn) {
-      this.conn.destroy();
-      this.conn = null;
-      if (this.lockName) {
-        this.lockName = null;
-        throw new AppError(`target "${this.target}" is unreachable: connection lost (the table lock went with it)`, 'unreachable');
-      }
-    }
-    let c: mysql.PoolConnection;
-    try {
-      c = await this.pool.getConnection();
-    } catch (e) {
-      throw describeMysqlError(e, this.target);
-    }
-    this.broken = false;
-    c.on('error', () => {
-      this.broken = true;
+    this.conn = new MysqlDedicatedConnection({
+      pool,
+      target,
+      lostLock: 'give-up',
+      setup: async (c) => {
+        const [rows] = await c.query('SELECT CONNECTION_ID() AS id, VERSION() AS v');
+        const r = (rows as Array<{ id: unknown; v: string }>)[0]!;
+        this.connId = toNumber(r.id);
+        this.version = r.v;
+        this.flavor = flavorOf(r.v);
+        await c.query('SET SESSION lock_wait_timeout = ?', [READ_LOCK_WAIT_SECONDS]);
+        // MySQL 8 caches information_schema sizes for up to a day unless told otherwise.
+        if (this.flavor === 'mysql') await c.query('SET SESSION information_schema_stats_expiry = 0');
+      },
     });
-    try {
-      const [rows] = await c.query('SELECT CONNECTION_ID() AS id, VERSION() AS v');
-      const r = (rows as Array<{ id: unknown; v: string }>)[0]!;
-      this.connId = toNumber(r.id);
-      this.version = r.v;
-      this.flavor = flavorOf(r.v);
-      await c.query('SET SESSION lock_wait_timeout = ?', [READ_LOCK_WAIT_SECONDS]);
-      // MySQL 8 caches information_schema sizes for up to a day unless told otherwise.
-      if (this.flavor === 'mysql') await c.query('SET SESSION information_schema_stats_expiry = 0');
-    } catch (e) {
-      c.destroy();
-      throw describeMysqlError(e, this.target);
-    }
-    this.conn = c;
-    return c;
   }
 
-  /** A statement on the dedicated session; SELECTs get a server-side time limit. */
+  /** A statement on the dedicated connection; SELECTs get a server-side time limit. */
   private rows: MysqlRows = async <R = Record<string, unknown>>(sql: string, params: unknown[] = []) => {
-    const c = await this.session();
+    await this.conn.connection();
     const stmt = /^\s*SELECT\b/i.test(sql) ? withStatementTimeout(this.flavor, sql, READ_TIMEOUT_MS) : { sql, params: [] };
-    try {
-      const [rows] = await c.query(stmt.sql, [...stmt.params, ...params]);
-      return rows as R[];
-    } catch (e) {
-      if (sessionLost(e)) this.broken = true;
-      throw describeMysqlError(e, this.target);
-    }
+    return this.conn.rows<R>(stmt.sql, [...stmt.params, ...params]);
   };
 
   async inspect(ref: { schema: string; table: string }): Promise<ReclaimTable> {
-    await this.session();
+    await this.conn.connection();
     return inspectMysqlReclaimTable(this.rows, ref, { version: this.version, flavor: this.flavor });
   }
 
@@ -141,35 +102,20 @@ export class MysqlReclaimDriver implements ReclaimDriver {
   }
 
   async blockers(table: ReclaimTable, opts: { mode: ReclaimMode; longerThanSeconds: number; pids?: number[] }): Promise<Blocker[]> {
-    await this.session();
+    await this.conn.connection();
     return mysqlBlockers(this.rows, this.flavor, table, opts);
   }
 
-  async tryLock(table: Pick<ReclaimTable, 'schema' | 'table'>): Promise<LockResult> {
-    const name = mysqlLockName(table.schema, table.table);
-    if (this.lockName === name) return { acquired: true, holder: null };
-    if (this.lockName) throw new AppError('this reclaim driver already holds the lock of another table', 'internal');
-    const [r] = await this.rows<{ ok: unknown }>('SELECT GET_LOCK(?, 0) AS ok', [name]);
-    if (toNumber(r?.ok) === 1) {
-      this.lockName = name;
-      return { acquired: true, holder: null };
-    }
-    const [h] = await this.rows<{ id: unknown; user: string | null; host: string | null }>(
-      `SELECT p.ID AS id, p.USER AS user, p.HOST AS host FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)`,
-      [name],
-    );
-    return { acquired: false, holder: h ? `connection ${toNumber(h.id)}${h.user ? ` (${h.user}${h.host ? `@${h.host}` : ''})` : ''}` : null };
+  tryLock(table: Pick<ReclaimTable, 'schema' | 'table'>): Promise<LockResult> {
+    return this.conn.tryLock(mysqlLockName(table.schema, table.table));
   }
 
-  async unlock(): Promise<void> {
-    if (!this.lockName) return;
-    const name = this.lockName;
-    this.lockName = null;
-    if (this.conn && !this.broken) await this.rows('SELECT RELEASE_LOCK(?)', [name]);
+  unlock(): Promise<void> {
+    return this.conn.unlock();
   }
 
   async totalBytes(table: ReclaimTable, opts: { fresh: boolean; lockTimeoutMs: number }): Promise<number> {
-    const c = await this.session();
+    const c = await this.conn.connection();
     if (opts.fresh) {
       // information_schema sizes are InnoDB's statistics; ANALYZE TABLE refreshes
       // them. If it cannot get its lock in time the cached figures are used.
@@ -177,12 +123,9 @@ export class MysqlReclaimDriver implements ReclaimDriver {
         await c.query('SET SESSION lock_wait_timeout = ?', [Math.max(1, Math.ceil(opts.lockTimeoutMs / 1000))]);
         await c.query(`ANALYZE TABLE ${quoteQualified('mysql', table.schema, table.table)}`);
       } catch (e) {
-        if (sessionLost(e)) {
-          this.broken = true;
-          throw describeMysqlError(e, this.target);
-        }
+        if (this.conn.noteLost(e)) throw this.conn.fail(e);
       } finally {
-        if (!this.broken) await c.query('SET SESSION lock_wait_timeout = ?', [READ_LOCK_WAIT_SECONDS]).catch(() => undefined);
+        if (!this.conn.broken) await c.query('SET SESSION lock_wait_timeout = ?', [READ_LOCK_WAIT_SECONDS]).catch(() => undefined);
       }
     }
     const [r] = await this.rows<{ bytes: unknown }>(
@@ -246,7 +189,7 @@ export class MysqlReclaimDriver implements ReclaimDriver {
   async attempt(req: AttemptRequest): Promise<AttemptOutcome> {
     const { table, mode } = req;
     if (!this.modes.includes(mode)) throw new AppError(`mode ${mode} does not exist on MySQL/MariaDB`, 'input');
-    const c = await this.session();
+    const c = await this.conn.connection();
     const id = this.connId!;
     const what = `${LABEL[mode]} of ${table.schema}.${table.table}`;
     const lockSeconds = Math.max(1, Math.ceil(req.lockTimeoutMs / 1000));
@@ -310,31 +253,27 @@ export class MysqlReclaimDriver implements ReclaimDriver {
       if (err?.code === 'ER_LOCK_WAIT_TIMEOUT') {
         return { ...base, reason: 'lock-timeout', message: `${what} could not get its metadata lock within ${lockSeconds} s; nothing was changed` };
       }
-      if (typeof err?.errno === 'number' && INTERRUPTED_ERRNOS.has(err.errno) && !sessionLost(e)) {
-        return { ...base, ...interrupted(describeMysqlError(e, this.target).message) };
+      if (typeof err?.errno === 'number' && INTERRUPTED_ERRNOS.has(err.errno) && !mysqlConnectionLost(e)) {
+        return { ...base, ...interrupted(this.conn.fail(e).message) };
       }
-      if (sessionLost(e)) {
-        this.broken = true;
-        const d = describeMysqlError(e, this.target);
+      if (this.conn.noteLost(e)) {
+        const d = this.conn.fail(e);
         return { ...base, reason: 'connection-lost', message: `lost the connection during the ${what} (${d.message}); ${INTACT[mode]}` };
       }
-      return { ...base, reason: 'error', message: describeMysqlError(e, this.target).message };
+      return { ...base, reason: 'error', message: this.conn.fail(e).message };
     } finally {
       clearTimeout(watchdog);
       req.signal?.removeEventListener('abort', onAbort);
       await poller.stop();
-      if (!this.broken) {
+      if (!this.conn.broken) {
         await c.query('SET SESSION lock_wait_timeout = ?', [READ_LOCK_WAIT_SECONDS]).catch(() => undefined);
         if (this.flavor === 'mariadb') await c.query('SET SESSION max_statement_time = 0').catch(() => undefined);
       }
     }
   }
 
-  async close(): Promise<void> {
-    const c = this.conn;
-    this.conn = null;
-    this.lockName = null;
-    // Destroying the connection ends the session, which releases its GET_LOCK.
-    if (c) c.destroy();
+  close(): Promise<void> {
+    // The GET_LOCK goes with the connection (an OPTIMIZE may still be ending on it).
+    return this.conn.close({ unlockFirst: false });
   }
 }

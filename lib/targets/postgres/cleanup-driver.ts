@@ -1,9 +1,8 @@
 // PostgreSQL side of the cleanup engine. Batches run on one dedicated
-// connection: its session carries the statement and lock timeouts and the
-// advisory lock that makes a run exclusive per table. Each DELETE is its own
+// connection (./dedicated-connection.ts): it carries the statement and lock
+// timeouts and the advisory lock that makes a run exclusive per table. Each DELETE is its own
 // short transaction, committed as soon as it returns, so no batch holds row
 // locks longer than itself.
-import { tryPgAdvisoryLock } from './try-advisory-lock';
 import 'server-only';
 import type pg from 'pg';
 import type {
@@ -28,87 +27,31 @@ import type {
 import type { ExpirySpec } from '../adapter';
 import { AppError } from '../../errors';
 import { quoteQualified } from '../quote-identifier';
-import { describeDbError } from '../describe-error';
 import { nextDensity, rangeLength } from '../../cleanup/range-size';
-import { pgLockKey } from '../../cleanup/lock-name';
+import { PgDedicatedConnection, pgLockKey } from './dedicated-connection';
 import { inspectPgTable, rowsPerPage } from './cleanup-inspect';
 import { storedCutoff } from './expiry-predicate';
+import { pgBatchCommitted, pgBoundary, pgCountExpired, pgEstimateExpired, pgHeapPages, pgThrottleSignals, READ_TIMEOUT_MS, type PgReadOnly } from './cleanup-reads';
 import {
   countAllSql,
-  countExpiredSql,
-  countRowsSql,
-  boundarySql,
-  heapPagesSql,
   heapWalkDelete,
   keysetDelete,
-  sampleExpiredSql,
   truncateSql,
   type PgStatement,
 } from './cleanup-sql';
 
-/** Counts and samples are reads that may scan a big table: allowed longer than a batch. */
-const READ_TIMEOUT_MS = 10 * 60_000;
-/** Pages a sample reads to estimate the expired share of a big table. */
-const SAMPLE_PAGES = 2_000;
-const DEFAULT_EXACT_MAX_ROWS = 1_000_000;
-/** Finding the rows either side of the cutoff: two index probes, or scans that are not worth waiting for. */
-const BOUNDARY_TIMEOUT_MS = 3_000;
-
-/** Server errors carry a SQLSTATE; anything else (socket errors) or class 08 / 57P means the session is gone. */
-function sessionLost(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return code.startsWith('08') || code.startsWith('57P');
-}
-
 export class PgCleanupDriver implements CleanupDriver {
   readonly dialect = 'postgres' as const;
-  private client: pg.PoolClient | null = null;
-  private broken = false;
-  private lockKey: string | null = null;
-  private readonly statementTimeoutMs: number;
-  private readonly lockTimeoutMs: number;
-  private readonly durableCommits: boolean;
+  private readonly conn: PgDedicatedConnection;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly target: string,
-    opts: CleanupDriverOptions = {},
-  ) {
-    this.statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
-    this.lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
-    this.durableCommits = opts.durableCommits ?? true;
-  }
-
-  /**
-   * One-line AppError for the operator, keeping the driver's error as its
-   * cause: the engine retries deadlocks and serialization failures by their
-   * code, which the one-line message does not carry.
-   */
-  private fail(e: unknown): AppError {
-    const app = describeDbError(e, this.target);
-    if (app !== e && app.cause === undefined) app.cause = e;
-    return app;
-  }
-
-  /** The dedicated session; reconnects after a lost connection and takes the lock back if this run held it. */
-  private async session(): Promise<pg.PoolClient> {
-    if (this.client && !this.broken) return this.client;
-    if (this.client) {
-      this.client.release(true);
-      this.client = null;
-    }
-    let c: pg.PoolClient;
-    try {
-      c = await this.pool.connect();
-    } catch (e) {
-      throw this.fail(e);
-    }
-    this.broken = false;
-    c.on('error', () => {
-      this.broken = true;
-    });
-    try {
+  constructor(pool: pg.Pool, target: string, opts: CleanupDriverOptions = {}) {
+    const statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
+    const lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
+    const durableCommits = opts.durableCommits ?? true;
+    this.conn = new PgDedicatedConnection({
+      pool,
+      target,
+      lostLock: 'retake',
       // Session-level settings: this connection serves only this run and is
       // destroyed (not returned to the pool) when the run ends. ISO dates keep
       // the keyset cursor's expiry text unambiguous whatever the server's DateStyle.
@@ -116,40 +59,28 @@ export class PgCleanupDriver implements CleanupDriver {
       // batch commits about a tenth faster, but a database crash can undo
       // batches already counted, and the run's total would no longer equal the
       // rows that left the table (tests/faults/database-restart.test.ts).
-      await c.query(
-        `SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false),
-                set_config('application_name', 'janitor cleanup', false), set_config('DateStyle', 'ISO, YMD', false),
-                set_config('synchronous_commit', $3, false)`,
-        [`${this.statementTimeoutMs}ms`, `${this.lockTimeoutMs}ms`, this.durableCommits ? 'on' : 'off'],
-      );
-      if (this.lockKey) {
-        const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockKey]);
-        if (!rows[0]?.ok) {
-          this.lockKey = null;
-          throw new AppError('the connection was lost and another cleanup of this table took over its lock', 'conflict');
-        }
-      }
-    } catch (e) {
-      c.release(true);
-      throw this.fail(e);
-    }
-    this.client = c;
-    return c;
+      setup: async (c) => {
+        await c.query(
+          `SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false),
+                  set_config('application_name', 'janitor cleanup', false), set_config('DateStyle', 'ISO, YMD', false),
+                  set_config('synchronous_commit', $3, false)`,
+          [`${statementTimeoutMs}ms`, `${lockTimeoutMs}ms`, durableCommits ? 'on' : 'off'],
+        );
+      },
+    });
   }
 
-  private async exec<R extends pg.QueryResultRow>(stmt: PgStatement): Promise<pg.QueryResult<R>> {
-    const c = await this.session();
-    try {
-      return await c.query<R>(stmt.sql, stmt.params);
-    } catch (e) {
-      if (sessionLost(e)) this.broken = true;
-      throw this.fail(e);
-    }
+  private exec<R extends pg.QueryResultRow>(stmt: PgStatement): Promise<pg.QueryResult<R>> {
+    return this.conn.exec<R>(stmt);
   }
 
-  private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.exec<R>({ sql, params })).rows;
+  private rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.conn.rows<R>(sql, params);
   }
+
+  /** A read in its own read-only transaction, with a time limit of its own. */
+  private readOnly: PgReadOnly = async <R extends pg.QueryResultRow>(stmt: PgStatement, timeoutMs: number) =>
+    (await this.inTransaction<R>(stmt, { readOnly: true, timeoutMs })).rows;
 
   /**
    * A statement in its own transaction: read-only with a longer timeout, a
@@ -176,7 +107,7 @@ export class PgCleanupDriver implements CleanupDriver {
       await this.exec({ sql: 'rollback' in mode ? 'ROLLBACK' : 'COMMIT', params: [] });
       return r;
     } catch (e) {
-      if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
+      if (!this.conn.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
       throw e;
     }
   }
@@ -189,52 +120,20 @@ export class PgCleanupDriver implements CleanupDriver {
     return storedCutoff((sql, params) => this.rows(sql, params), table.reading, cutoff);
   }
 
-  async boundary(table: TableFacts, bound: ExpiryBoundValue): Promise<ExpiryBoundary> {
-    type Row = { deleted_stored: string | null; deleted_epoch: number | null; kept_stored: string | null; kept_epoch: number | null };
-    try {
-      const { rows } = await this.inTransaction<Row>(boundarySql(table, bound), { readOnly: true, timeoutMs: BOUNDARY_TIMEOUT_MS });
-      const r = rows[0]!;
-      const side = (stored: string | null, epoch: number | null) => (stored === null || epoch === null ? null : { stored, at: new Date(epoch * 1000) });
-      return { newestDeleted: side(r.deleted_stored, r.deleted_epoch), oldestKept: side(r.kept_stored, r.kept_epoch), complete: true };
-    } catch (e) {
-      // Without an expiry index both sides are a scan: the preview goes on without them.
-      if (e instanceof AppError && e.kind === 'timeout') return { newestDeleted: null, oldestKept: null, complete: false };
-      throw e;
-    }
+  boundary(table: TableFacts, bound: ExpiryBoundValue): Promise<ExpiryBoundary> {
+    return pgBoundary(this.readOnly, table, bound);
   }
 
-  async estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts: { exactMaxRows?: number } = {}): Promise<ExpiredEstimate> {
-    const exactMax = opts.exactMaxRows ?? DEFAULT_EXACT_MAX_ROWS;
-    const small = table.rowEstimate >= 0 ? table.rowEstimate <= exactMax : table.tableBytes <= 256 * 1024 * 1024;
-    if (small) {
-      const { rows } = await this.inTransaction<{ n: number; expired: number }>(countRowsSql(table, bound), {
-        readOnly: true,
-        timeoutMs: READ_TIMEOUT_MS,
-      });
-      const { n, expired } = rows[0]!;
-      return { expired, total: n, fraction: n > 0 ? expired / n : 0, method: 'exact' };
-    }
-    const pages = await this.heapPages(table);
-    const percent = Math.min(100, Math.max(0.0001, (100 * SAMPLE_PAGES) / Math.max(pages, 1)));
-    const { rows } = await this.inTransaction<{ n: number; expired: number }>(sampleExpiredSql(table, bound, percent), {
-      readOnly: true,
-      timeoutMs: READ_TIMEOUT_MS,
-    });
-    const { n, expired } = rows[0]!;
-    const fraction = n > 0 ? expired / n : 0;
-    const total = table.rowEstimate > 0 ? table.rowEstimate : Math.round((n * 100) / percent);
-    return { expired: Math.round(fraction * total), total, fraction, method: 'sample' };
+  estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts: { exactMaxRows?: number } = {}): Promise<ExpiredEstimate> {
+    return pgEstimateExpired(this.readOnly, (sql, params) => this.rows(sql, params), table, bound, opts);
   }
 
-  async countExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number> {
-    const { rows } = await this.inTransaction<{ n: number }>(countExpiredSql(table, bound), { readOnly: true, timeoutMs: READ_TIMEOUT_MS });
-    return rows[0]!.n;
+  countExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number> {
+    return pgCountExpired(this.readOnly, table, bound);
   }
 
-  private async heapPages(table: TableFacts): Promise<number> {
-    const stmt = heapPagesSql(table);
-    const [r] = await this.rows<{ pages: number }>(stmt.sql, stmt.params);
-    return r!.pages;
+  private heapPages(table: TableFacts): Promise<number> {
+    return pgHeapPages((sql, params) => this.rows(sql, params), table);
   }
 
   async startCursor(table: TableFacts, strategy: StrategyName, opts: StartCursorOptions): Promise<CleanupCursor> {
@@ -316,24 +215,8 @@ export class PgCleanupDriver implements CleanupDriver {
     };
   }
 
-  /** txid_status: whether the batch's transaction committed, from any session, long after the one that ran it is gone. */
-  async batchCommitted(_table: TableFacts, check: BatchCheck): Promise<boolean> {
-    const xid = typeof check.xid === 'string' && /^\d+$/.test(check.xid) ? check.xid : null;
-    if (!xid) throw new AppError('a PostgreSQL batch check needs a transaction id', 'internal');
-    let r: { status: string | null } | undefined;
-    try {
-      [r] = await this.rows<{ status: string | null }>('SELECT txid_status($1::bigint) AS status', [xid]);
-    } catch (e) {
-      // After a crash the server hands out transaction ids again from the last
-      // one it had logged: an id "in the future" never reached the WAL, so its
-      // transaction cannot have committed.
-      if (/is in the future/.test(String((e as Error)?.message))) return false;
-      throw e;
-    }
-    // Still open: the session that ran it has not ended yet; retried like a lock wait.
-    if (r?.status === 'in progress') throw new AppError(`the last batch (transaction ${xid}) is still open on the server`, 'timeout');
-    // NULL: too old for the server to remember, so long settled: a worker that got that far committed it.
-    return r?.status !== 'aborted';
+  batchCommitted(_table: TableFacts, check: BatchCheck): Promise<boolean> {
+    return pgBatchCommitted((sql, params) => this.rows(sql, params), check);
   }
 
   async explain(req: Omit<DeleteBatchRequest, 'rollback'>): Promise<ExplainResult> {
@@ -352,24 +235,16 @@ export class PgCleanupDriver implements CleanupDriver {
     return { sql: [stmt.sql], params: [stmt.params], plan: rows.map((r) => r['QUERY PLAN']).join('\n') };
   }
 
-  async tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult> {
-    const key = pgLockKey(table.schema, table.table);
-    if (this.lockKey === key) return { acquired: true, holder: null };
-    if (this.lockKey) throw new AppError('this cleanup driver already holds the lock of another table', 'internal');
-    const result = await tryPgAdvisoryLock((sql, params) => this.rows(sql, params), key);
-    if (result.acquired) this.lockKey = key;
-    return result;
+  tryLock(table: Pick<TableFacts, 'schema' | 'table'>): Promise<LockResult> {
+    return this.conn.tryLock(pgLockKey(table.schema, table.table));
   }
 
-  async unlock(): Promise<void> {
-    if (!this.lockKey) return;
-    const key = this.lockKey;
-    this.lockKey = null;
-    if (this.client && !this.broken) await this.rows('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  unlock(): Promise<void> {
+    return this.conn.unlock();
   }
 
   async truncate(table: TableFacts): Promise<{ removed: number }> {
-    if (this.lockKey !== pgLockKey(table.schema, table.table)) throw new AppError('truncate needs the table lock (tryLock) first', 'internal');
+    if (!this.conn.holdsLock(pgLockKey(table.schema, table.table))) throw new AppError('truncate needs the table lock (tryLock) first', 'internal');
     // The count runs before, not under, the ACCESS EXCLUSIVE lock: counting a
     // big table while holding it would stop every reader for the count's length.
     const { rows } = await this.inTransaction<{ n: number }>(countAllSql(table), { readOnly: true, timeoutMs: READ_TIMEOUT_MS });
@@ -389,29 +264,16 @@ export class PgCleanupDriver implements CleanupDriver {
       await this.exec({ sql: `ANALYZE ${quoteQualified('postgres', table.schema, table.table)}`, params: [] });
       await this.exec({ sql: 'COMMIT', params: [] });
     } catch (e) {
-      if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
+      if (!this.conn.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
       throw e;
     }
   }
 
-  async throttleSignals(): Promise<ThrottleSignals> {
-    // replay/flush/write lag are NULL while a replica has nothing to replay: that counts as no lag.
-    const [r] = await this.rows<{ replicas: number; lag: number | null; active: number }>(
-      `SELECT (SELECT count(*) FROM pg_stat_replication)::int AS replicas,
-              (SELECT max(EXTRACT(EPOCH FROM GREATEST(write_lag, flush_lag, replay_lag))) FROM pg_stat_replication)::float8 AS lag,
-              (SELECT count(*) FROM pg_stat_activity
-                WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid())::int AS active`,
-    );
-    return { replicaLagSeconds: r!.replicas > 0 ? (r!.lag ?? 0) : null, activeConnections: r!.active };
+  throttleSignals(): Promise<ThrottleSignals> {
+    return pgThrottleSignals((sql, params) => this.rows(sql, params));
   }
 
-  async close(): Promise<void> {
-    // Release the lock before dropping the connection: the server notices a
-    // dropped connection a moment later, and a next run may already be asking.
-    await this.unlock().catch(() => undefined);
-    const c = this.client;
-    this.client = null;
-    // Destroying the session ends it on the server, which also releases its advisory lock.
-    if (c) c.release(true);
+  close(): Promise<void> {
+    return this.conn.close({ unlockFirst: true });
   }
 }

@@ -1,10 +1,9 @@
 // PostgreSQL side of the reclaim engine. The operation runs on one dedicated
-// connection: its session carries the lock and statement timeouts and the
+// connection (./dedicated-connection.ts): it carries the lock and statement timeouts and the
 // per-table advisory lock (the same one cleanup runs take, so a reclaim and a
 // cleanup of one table never overlap, whichever process starts them). Progress
 // is read from a second connection (the pool), because the first one is busy
 // running the VACUUM.
-import { tryPgAdvisoryLock } from './try-advisory-lock';
 import 'server-only';
 import type pg from 'pg';
 import type {
@@ -20,9 +19,8 @@ import type {
 } from '../../reclaim/driver';
 import { AppError } from '../../errors';
 import { DIALECT_FACTS } from '../dialect-facts';
-import { describeDbError } from '../describe-error';
 import { quoteQualified } from '../quote-identifier';
-import { pgLockKey } from '../../cleanup/lock-name';
+import { PgDedicatedConnection, pgLockKey } from './dedicated-connection';
 import { startPolling } from '../../reclaim/poll';
 import { inspectPgReclaimTable, type PgReclaimTable, type PgRows } from './reclaim-inspect';
 import { pgBlockers } from './reclaim-blockers';
@@ -39,13 +37,6 @@ const INTACT: Record<string, string> = {
   vacuum: 'an interrupted VACUUM keeps what it did and loses no rows',
   analyze: 'the table is untouched',
 };
-
-/** Server errors carry a SQLSTATE; anything else (socket errors) or class 08 / 57P means the session is gone. */
-function sessionLost(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return code.startsWith('08') || code.startsWith('57P');
-}
 
 type ProgressRow = {
   wait_event_type: string | null;
@@ -135,63 +126,31 @@ export class PgReclaimDriver implements ReclaimDriver {
   readonly dialect = 'postgres' as const;
   readonly modes: readonly ReclaimMode[] = DIALECT_FACTS.postgres.reclaim.modes;
   readonly defaultSchema = 'public';
-  private client: pg.PoolClient | null = null;
-  private broken = false;
   private pid: number | null = null;
-  private lockKey: string | null = null;
+  private readonly conn: PgDedicatedConnection;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly target: string,
-  ) {}
-
-  /** The dedicated session. Once it holds the table lock, a lost connection is not replaced: the lock went with it. */
-  private async session(): Promise<pg.PoolClient> {
-    if (this.client && !this.broken) return this.client;
-    if (this.client) {
-      this.client.release(true);
-      this.client = null;
-      if (this.lockKey) {
-        this.lockKey = null;
-        throw new AppError(`target "${this.target}" is unreachable: connection lost (the table lock went with it)`, 'unreachable');
-      }
-    }
-    let c: pg.PoolClient;
-    try {
-      c = await this.pool.connect();
-    } catch (e) {
-      throw describeDbError(e, this.target);
-    }
-    this.broken = false;
-    c.on('error', () => {
-      this.broken = true;
-    });
-    try {
+    target: string,
+  ) {
+    this.conn = new PgDedicatedConnection({
+      pool,
+      target,
+      lostLock: 'give-up',
       // Session-level: this connection serves only this operation and is
       // destroyed, not returned to the pool, when it ends.
-      const { rows } = await c.query<{ pid: number }>(
-        `SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false),
-                set_config('application_name', 'janitor reclaim', false)`,
-        [READ_STATEMENT_TIMEOUT, READ_LOCK_TIMEOUT],
-      );
-      this.pid = rows[0]!.pid;
-    } catch (e) {
-      c.release(true);
-      throw describeDbError(e, this.target);
-    }
-    this.client = c;
-    return c;
+      setup: async (c) => {
+        const { rows } = await c.query<{ pid: number }>(
+          `SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false),
+                  set_config('application_name', 'janitor reclaim', false)`,
+          [READ_STATEMENT_TIMEOUT, READ_LOCK_TIMEOUT],
+        );
+        this.pid = rows[0]!.pid;
+      },
+    });
   }
 
-  private rows: PgRows = async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) => {
-    const c = await this.session();
-    try {
-      return (await c.query(sql, params)).rows as R[];
-    } catch (e) {
-      if (sessionLost(e)) this.broken = true;
-      throw describeDbError(e, this.target);
-    }
-  };
+  private rows: PgRows = (sql, params) => this.conn.rows(sql, params);
 
   private asPg(table: ReclaimTable): PgReclaimTable {
     const t = table as PgReclaimTable;
@@ -215,20 +174,12 @@ export class PgReclaimDriver implements ReclaimDriver {
     return pgBlockers(this.rows, this.asPg(table).oid, opts);
   }
 
-  async tryLock(table: Pick<ReclaimTable, 'schema' | 'table'>): Promise<LockResult> {
-    const key = pgLockKey(table.schema, table.table);
-    if (this.lockKey === key) return { acquired: true, holder: null };
-    if (this.lockKey) throw new AppError('this reclaim driver already holds the lock of another table', 'internal');
-    const result = await tryPgAdvisoryLock(this.rows, key);
-    if (result.acquired) this.lockKey = key;
-    return result;
+  tryLock(table: Pick<ReclaimTable, 'schema' | 'table'>): Promise<LockResult> {
+    return this.conn.tryLock(pgLockKey(table.schema, table.table));
   }
 
-  async unlock(): Promise<void> {
-    if (!this.lockKey) return;
-    const key = this.lockKey;
-    this.lockKey = null;
-    if (this.client && !this.broken) await this.rows('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  unlock(): Promise<void> {
+    return this.conn.unlock();
   }
 
   async totalBytes(table: ReclaimTable, opts: { fresh: boolean; lockTimeoutMs: number }): Promise<number> {
@@ -240,7 +191,7 @@ export class PgReclaimDriver implements ReclaimDriver {
     try {
       [r] = await this.rows<{ bytes: number | null }>('SELECT pg_total_relation_size($1::oid) AS bytes', [oid]);
     } finally {
-      if (!this.broken) await this.rows("SELECT set_config('lock_timeout', $1, false)", [READ_LOCK_TIMEOUT]).catch(() => undefined);
+      if (!this.conn.broken) await this.rows("SELECT set_config('lock_timeout', $1, false)", [READ_LOCK_TIMEOUT]).catch(() => undefined);
     }
     if (r?.bytes === null || r?.bytes === undefined) throw new AppError(`table ${table.schema}.${table.table} no longer exists`, 'not-found');
     return Number(r.bytes);
@@ -249,7 +200,7 @@ export class PgReclaimDriver implements ReclaimDriver {
   async attempt(req: AttemptRequest): Promise<AttemptOutcome> {
     const { table, mode } = req;
     if (!this.modes.includes(mode)) throw new AppError(`mode ${mode} does not exist on PostgreSQL`, 'input');
-    const c = await this.session();
+    const c = await this.conn.connection();
     const pid = this.pid!;
     const sql = `${STATEMENT[mode]} ${quoteQualified('postgres', table.schema, table.table)}`;
     const lockS = req.lockTimeoutMs / 1000;
@@ -294,16 +245,15 @@ export class PgReclaimDriver implements ReclaimDriver {
           ? { ...base, reason: 'cancelled', message: `${what} was cancelled; ${INTACT[mode]}` }
           : { ...base, reason: 'statement-timeout', message: `${what} hit the statement timeout (${req.statementTimeoutMs / 1000} s); ${INTACT[mode]}` };
       }
-      if (sessionLost(e)) {
-        this.broken = true;
-        const d = describeDbError(e, this.target);
+      if (this.conn.noteLost(e)) {
+        const d = this.conn.fail(e);
         return { ...base, reason: 'connection-lost', message: `lost the connection during the ${what} (${d.message}); ${INTACT[mode]}` };
       }
-      return { ...base, reason: 'error', message: describeDbError(e, this.target).message };
+      return { ...base, reason: 'error', message: this.conn.fail(e).message };
     } finally {
       req.signal?.removeEventListener('abort', onAbort);
       await poller?.stop();
-      if (!this.broken) {
+      if (!this.conn.broken) {
         await this.rows("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", [
           READ_LOCK_TIMEOUT,
           READ_STATEMENT_TIMEOUT,
@@ -312,11 +262,8 @@ export class PgReclaimDriver implements ReclaimDriver {
     }
   }
 
-  async close(): Promise<void> {
-    const c = this.client;
-    this.client = null;
-    this.lockKey = null;
-    // Destroying the session ends it on the server, which releases its advisory lock.
-    if (c) c.release(true);
+  close(): Promise<void> {
+    // The lock goes with the connection (a VACUUM may still be ending on it).
+    return this.conn.close({ unlockFirst: false });
   }
 }
