@@ -67,7 +67,7 @@ export class MysqlCleanupDriver implements CleanupDriver {
     this.conn = new MysqlDedicatedConnection({ pool, target, lostLock: 'retake', setup: (c) => this.setup(c, statementTimeoutMs, lockTimeoutMs) });
   }
 
-  /** Session settings of the run's connection. */
+  /** Settings of the run's connection (SET SESSION: they last as long as it). */
   private async setup(c: mysql.PoolConnection, statementTimeoutMs: number, lockTimeoutMs: number): Promise<void> {
     const [[v]] = (await c.query('SELECT VERSION() AS version, @@log_bin AS log_bin, @@SESSION.binlog_format AS binlog_format')) as unknown as [
       Array<{ version: string; log_bin: number; binlog_format: string }>,
@@ -231,14 +231,14 @@ export class MysqlCleanupDriver implements CleanupDriver {
     }
     // Counted before the TRUNCATE: its exclusive metadata lock is held only for the TRUNCATE itself.
     const [r] = await this.longRead<{ n: number }>(countAllSql(table));
-    // Under the session's lock_wait_timeout: a TRUNCATE waiting for the metadata
+    // Under the connection's lock_wait_timeout: a TRUNCATE waiting for the metadata
     // lock behind an open transaction would queue every later reader of the table.
     await this.exec(truncateSql(table));
     return { removed: Number(r!.n) };
   }
 
   async analyze(table: Pick<TableFacts, 'schema' | 'table'>): Promise<void> {
-    // InnoDB samples a few index pages; under the session's lock_wait_timeout.
+    // InnoDB samples a few index pages; under the connection's lock_wait_timeout.
     // It reports a failure as a result row, not as an error.
     const rows = await this.exec<{ Msg_type?: string; Msg_text?: string }[]>({ sql: `ANALYZE TABLE ${quoteQualified('mysql', table.schema || this.databaseName, table.table)}`, params: [] });
     const failed = rows.find((r) => r.Msg_type?.toLowerCase() === 'error');

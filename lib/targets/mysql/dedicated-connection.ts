@@ -32,7 +32,7 @@ export function mysqlConnectionLost(e: unknown): boolean {
 export type MysqlDedicatedOptions = {
   pool: mysql.Pool;
   target: string;
-  /** Session settings, run on every new connection before a held lock is taken back. */
+  /** Settings (SET SESSION / set_config), run on every new connection before a held lock is taken back. */
   setup: (c: mysql.PoolConnection) => Promise<void>;
   /**
    * A lock held when the connection is lost: `retake` takes it back on the
@@ -69,10 +69,11 @@ export class MysqlDedicatedConnection {
     return app;
   }
 
-  /** Marks the connection broken when `e` says it is gone; returns whether it did. */
+  /** Marks the connection broken when `e` says it is gone; returns whether `e` said so. */
   noteLost(e: unknown): boolean {
-    if (mysqlConnectionLost(e)) this.lost = true;
-    return this.lost;
+    const gone = mysqlConnectionLost(e);
+    if (gone) this.lost = true;
+    return gone;
   }
 
   /** The connection; reconnects after a loss, and takes back or gives up the lock held before. */

@@ -248,14 +248,14 @@ export class PgCleanupDriver implements CleanupDriver {
     // The count runs before, not under, the ACCESS EXCLUSIVE lock: counting a
     // big table while holding it would stop every reader for the count's length.
     const { rows } = await this.inTransaction<{ n: number }>(countAllSql(table), { readOnly: true, timeoutMs: READ_TIMEOUT_MS });
-    // Autocommitted, under the session's lock_timeout: a TRUNCATE waiting
+    // Autocommitted, under the connection's lock_timeout: a TRUNCATE waiting
     // behind a long transaction would queue every later reader of the table.
     await this.exec(truncateSql(table));
     return { removed: rows[0]!.n };
   }
 
   async analyze(table: Pick<TableFacts, 'schema' | 'table'>): Promise<void> {
-    // SHARE UPDATE EXCLUSIVE: reads and writes go on; the session's lock_timeout
+    // SHARE UPDATE EXCLUSIVE: reads and writes go on; the connection's lock_timeout
     // keeps it from queueing behind a VACUUM FULL. Its own statement timeout:
     // sampling a big table can take longer than one batch may.
     await this.exec({ sql: 'BEGIN', params: [] });

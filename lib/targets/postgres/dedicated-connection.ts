@@ -25,7 +25,7 @@ export function pgConnectionLost(e: unknown): boolean {
 export type PgDedicatedOptions = {
   pool: pg.Pool;
   target: string;
-  /** Session settings, run on every new connection before a held lock is taken back. */
+  /** Settings (SET SESSION / set_config), run on every new connection before a held lock is taken back. */
   setup: (c: pg.PoolClient) => Promise<void>;
   /**
    * A lock held when the connection is lost: `retake` takes it back on the
@@ -62,10 +62,11 @@ export class PgDedicatedConnection {
     return app;
   }
 
-  /** Marks the connection broken when `e` says it is gone; returns whether it did. */
+  /** Marks the connection broken when `e` says it is gone; returns whether `e` said so. */
   noteLost(e: unknown): boolean {
-    if (pgConnectionLost(e)) this.lost = true;
-    return this.lost;
+    const gone = pgConnectionLost(e);
+    if (gone) this.lost = true;
+    return gone;
   }
 
   /** The connection; reconnects after a loss, and takes back or gives up the lock held before. */
