@@ -1,8 +1,6 @@
 // Dispatches `janitor <command>`. Each command lives in cli/commands and is a
 // thin door into lib/: parse and validate flags, call lib, print.
 import { fail } from './output';
-import { closeAllTargets } from '@/lib/targets/registry';
-import { closeStore } from '@/lib/store/client';
 
 const USAGE = `janitor — where the database space goes, and graceful session cleanup
 
@@ -51,10 +49,16 @@ async function main() {
   }
   const run = await load();
   await run(argv);
+  await closeAll();
 }
 
-main()
-  .then(async () => {
-    await Promise.allSettled([closeAllTargets(), closeStore()]);
-  })
-  .catch(fail);
+// Imported here rather than at the top, so `--help` loads no database driver
+// and no Prisma. The store is closed only if a command opened
+// it (lib/store/client.ts caches it on globalThis): `stats` never loads Prisma.
+async function closeAll() {
+  const closing = [import('@/lib/targets/registry').then((m) => m.closeAllTargets())];
+  if ((globalThis as { __janitorStore?: unknown }).__janitorStore) closing.push(import('@/lib/store/client').then((m) => m.closeStore()));
+  await Promise.allSettled(closing);
+}
+
+main().catch(fail);
