@@ -61,7 +61,7 @@ export async function previewCleanup(opts: {
     return { ...prepared, sampleMs: null, sampleDeleted: null, estimatedSeconds: estimate.expired === 0 ? 0 : null };
   }
   const now = opts.now ?? (() => performance.now());
-  const cursor = await opts.driver.startCursor(table, plan.strategy, { fraction: estimate.fraction });
+  const cursor = await opts.driver.startCursor(table, plan.strategy, { fraction: estimate.fraction, expired: estimate.expired });
   const t0 = now();
   const r = await opts.driver.deleteBatch({ table, cursor, size: opts.params.deleteCount, bound, rollback: true });
   const sampleMs = now() - t0;
