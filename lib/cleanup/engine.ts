@@ -129,6 +129,8 @@ export type RunCleanupOptions = {
   strategy: StrategyName;
   /** expired share from the estimate; seeds the first range size */
   expiredFraction?: number;
+  /** expired rows from the estimate, when known: seeds it better (see StartCursorOptions.expired) */
+  expiredRows?: number;
   /** resume point; null / absent: start from the beginning */
   cursor?: CleanupCursor | null;
   /** where a resumed run left off */
@@ -247,7 +249,7 @@ class CleanupLoop {
     let params = this.o.getParams();
     if (!this.cursor) {
       const fraction = this.o.expiredFraction ?? 0.5;
-      this.cursor = await this.retrying('starting the walk', () => driver.startCursor(table, this.o.strategy, { fraction }));
+      this.cursor = await this.retrying('starting the walk', () => driver.startCursor(table, this.o.strategy, { fraction, expired: this.o.expiredRows }));
     }
     if (params.dryRun) return this.dryRun(params);
 
