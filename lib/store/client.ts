@@ -1,11 +1,12 @@
 // Janitor's own store: one Prisma client per process, created after the
 // migrations have been applied, so no code path sees a store without tables.
 import 'server-only';
-import { createClient, type Client, type InStatement } from '@libsql/client';
-import { PrismaLibSql } from '@prisma/adapter-libsql';
-import { PrismaClient } from './generated/client';
+// Prisma and libsql are imported when the store is first opened, not with
+// this module: CLI commands import it, and `--help` or a bad flag should not
+// pay for loading them.
+import type { Client, InStatement } from '@libsql/client';
+import type { PrismaClient } from './generated/client';
 import { env } from '../env';
-import { migrate } from './migrate';
 
 export type Store = InstanceType<typeof PrismaClient>;
 
@@ -22,6 +23,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 
 async function open(): Promise<Store> {
   const url = env().DATABASE_URL;
+  const [{ migrate }, { PrismaLibSql }, { PrismaClient }] = await Promise.all([import('./migrate'), import('@prisma/adapter-libsql'), import('./generated/client')]);
   await migrate(url);
   return new PrismaClient({ adapter: new PrismaLibSql({ url, timeout: BUSY_TIMEOUT_MS }) });
 }
@@ -48,6 +50,7 @@ export function store(): Promise<Store> {
  */
 export async function writeAtomically(statements: InStatement[]): Promise<number[]> {
   g.__janitorWriter ??= store().then(async () => {
+    const { createClient } = await import('@libsql/client');
     const c = createClient({ url: env().DATABASE_URL, timeout: BUSY_TIMEOUT_MS });
     // In WAL mode, NORMAL writes each commit to the WAL without an fsync: it
     // survives the process dying (kill -9), not the host losing power. A

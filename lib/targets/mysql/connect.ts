@@ -1,5 +1,10 @@
-import mysql from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type mysql from 'mysql2/promise';
 import { AppError } from '../../errors';
+
+/** Loaded with the first pool, not with this module (see postgres/connect.ts). */
+let driver: typeof mysql | null = null;
+const loadMysql = () => (driver ??= createRequire(import.meta.url)('mysql2/promise') as typeof mysql);
 
 /**
  * The session `time_zone` for an offset. mysql2 also accepts 'Z' and 'local';
@@ -25,7 +30,7 @@ type CoreConnection = {
 export function createMysqlPool(url: string, opts: { max?: number; timezone?: string } = {}): mysql.Pool {
   const u = new URL(url);
   const timeZone = sessionTimeZone(opts.timezone ?? '+00:00');
-  const pool = mysql.createPool({
+  const pool = loadMysql().createPool({
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
     user: decodeURIComponent(u.username || 'root'),
