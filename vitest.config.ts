@@ -39,6 +39,22 @@ export default defineConfig({
         },
       },
       {
+        // Framework compatibility (issue: expiry means what the framework means): real
+        // Django / connect-pg-simple / express-mysql-session code and Rails / Laravel
+        // tables on PostgreSQL and private MariaDB servers in three time zones, the
+        // CLI under two process zones. Cells own their databases and run side by side.
+        resolve: { alias },
+        test: {
+          name: 'compat',
+          include: ['tests/compat/**/*.test.ts'],
+          globalSetup: ['tests/compat/global-setup.ts'],
+          environment: 'node',
+          maxConcurrency: 3,
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         // Fault injection (RELIABILITY.md): kills apps and CLIs, restarts private
         // database servers, races starts. One file at a time: each starts its own
         // servers and apps, and their timing must not compete with each other.

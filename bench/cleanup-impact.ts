@@ -228,7 +228,7 @@ async function orchestrate(kind: 'pg' | 'mysql') {
       const getParams = () => (held ? { ...params, sleepSeconds: 3_600 } : params);
       const driver = adapter.cleanupDriver();
       const schema = kind === 'pg' ? 'public' : db.name;
-      const prep = await prepareCleanup({ driver, spec: { schema, table: 'live_a', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null }, cutoff, params });
+      const prep = await prepareCleanup({ driver, spec: { schema, table: 'live_a', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc' }, cutoff, params });
       await w.phase('cleanup', 'live_a');
       let cleanupMs = 0;
       let since = performance.now();

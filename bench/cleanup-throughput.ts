@@ -49,7 +49,7 @@ type Janitor = { seconds: number; wall: number; deleted: number; batchMs: number
 
 /** Runs the real command and reads its JSON lines. */
 function runJanitor(url: string, table: string): Promise<Janitor> {
-  const args = ['cli/janitor.mjs', 'cleanup', '--url', url, '--table', table, '--expiry-column', 'expire_date', '--expiry-type', 'timestamp'];
+  const args = ['cli/janitor.mjs', 'cleanup', '--url', url, '--table', table, '--expiry-column', 'expire_date', '--expiry-type', 'timestamp', '--timestamp-zone', 'utc'];
   args.push('--sleep-seconds', '0', '--delete-count', String(DELETE_COUNT), '--json');
   const env = { ...process.env, DATABASE_URL: `file:${path.join(store, 'janitor.db')}` };
   const t = performance.now();

@@ -4,16 +4,19 @@
 import { z } from 'zod';
 import { parseTargetUrl, type TargetConfig } from './targets/target-url';
 import { AppError } from './errors';
+import { timestampZoneSchema, ZONE_HELP } from './sessions/timestamp-zone';
 
 const TARGET_PREFIX = 'JANITOR_TARGET_';
+const ZONE_PREFIX = 'JANITOR_TIMESTAMP_ZONE_';
 
 const baseSchema = z.object({
   DATABASE_URL: z.string().regex(/^file:/, 'must be a file: URL (SQLite), e.g. file:./data/janitor.db').default('file:./data/janitor.db'),
   JANITOR_ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 letters, digits, or _.@-').optional(),
   JANITOR_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
   JANITOR_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
-  // How MySQL DATETIME columns (no time zone) are interpreted. Django stores UTC there.
-  JANITOR_MYSQL_TIMEZONE: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be an offset like +00:00').default('+00:00'),
+  // Older spelling of a zone for every MySQL target's naive DATETIME columns
+  // (JANITOR_TIMESTAMP_ZONE_<NAME> is per target and wins over it).
+  JANITOR_MYSQL_TIMEZONE: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be an offset like +00:00').optional(),
   // Tables above this many estimated rows get estimated instead of exact session counts.
   JANITOR_EXACT_COUNT_MAX_ROWS: z.coerce.number().int().positive().default(5_000_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -36,8 +39,24 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     const rawName = key.slice(TARGET_PREFIX.length);
     targets.push(parseTargetUrl(rawName, value, key));
   }
+  for (const t of targets) t.timestampZone = targetZone(source, t);
+  for (const key of Object.keys(source)) {
+    if (!key.startsWith(ZONE_PREFIX)) continue;
+    const name = key.slice(ZONE_PREFIX.length).toLowerCase();
+    if (!targets.some((t) => t.name === name)) throw new AppError(`${key} names no target (set JANITOR_TARGET_${name.toUpperCase()} too)`, 'config');
+  }
   targets.sort((a, b) => a.name.localeCompare(b.name));
   return { ...parsed.data, targets };
+}
+
+/** The zone a target's naive timestamps are written in, when its configuration says (timestamp-zone.ts). */
+function targetZone(source: Record<string, string | undefined>, t: TargetConfig): string | null {
+  const key = Object.keys(source).find((k) => k.startsWith(ZONE_PREFIX) && k.slice(ZONE_PREFIX.length).toLowerCase() === t.name);
+  const raw = key ? source[key] : t.dialect === 'mysql' ? source.JANITOR_MYSQL_TIMEZONE : undefined;
+  if (raw === undefined || raw === '') return null;
+  const parsed = timestampZoneSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError(`${key ?? 'JANITOR_MYSQL_TIMEZONE'} must be ${ZONE_HELP}`, 'config');
+  return parsed.data;
 }
 
 export function env(): Env {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes the test services exist on this machine: PostgreSQL and MariaDB
-// reachable on 127.0.0.1 with a test login, and Debian's chromium for browser
-// tests. Installs Debian packages when missing and starts servers when down, so
+// reachable on 127.0.0.1 with a test login, Debian's chromium for browser
+// tests, and Debian's Django with its PostgreSQL and MySQL drivers for the
+// compat suite. Installs Debian packages when missing and starts servers when down, so
 // `npm test` also passes on a fresh Debian machine. Idempotent and quick when
 // everything is already there.
 import { execSync, spawnSync } from 'node:child_process';
@@ -73,6 +74,15 @@ async function ensureMariadb() {
   if (!ok) throw new Error('could not create the janitor_test user in MariaDB (run as root)');
 }
 
+// The compat suite runs real Django (Debian's python3-django, 3.2 on bookworm)
+// under Debian's own interpreter: a python3 earlier on PATH (pyenv, venv) does
+// not see Debian's packages.
+function ensureDjango() {
+  const python = process.env.TEST_PYTHON ?? '/usr/bin/python3';
+  if (run(python, ['-c', 'import django, psycopg2, MySQLdb'])) return;
+  aptInstall(['python3-django', 'python3-psycopg2', 'python3-mysqldb']);
+}
+
 function ensureChromium() {
   if (process.env.JANITOR_SKIP_BROWSER === '1') return;
   if (existsSync('/usr/bin/chromium')) return;
@@ -84,6 +94,7 @@ const all = want.size === 0;
 try {
   if (all || want.has('postgres')) await ensurePostgres();
   if (all || want.has('mysql')) await ensureMariadb();
+  if (all || want.has('django')) ensureDjango();
   if (all || want.has('chromium')) ensureChromium();
 } catch (e) {
   console.error(`[services] ${e.message}`);

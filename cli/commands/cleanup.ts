@@ -1,5 +1,6 @@
 // janitor cleanup (--url URL | --target NAME) --table NAME [--schema S]
 //   [--preset P | --expiry-column C --expiry-type timestamp|epoch-s|epoch-ms] [--ttl-seconds N]
+//   [--timestamp-zone utc|server|ZONE]
 //   [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S] [--dry-run] [--json]
 import { z } from 'zod';
 import { parseFlags, targetFlags, targetSelection } from '../args';
@@ -7,6 +8,8 @@ import { printJson } from '../output';
 import { progressPrinter, reportOutcome, waitForRun } from '../cleanup-progress';
 import { dryRunCleanup, startCleanupRun } from '@/lib/cleanup/start-run';
 import { describeStrategy } from '@/lib/cleanup/planner';
+import { expiryLines, expiryView, type ExpiryView } from '@/lib/cleanup/expiry-view';
+import type { PreparedCleanup } from '@/lib/cleanup/prepare';
 import { formatCount, formatDuration } from '@/lib/format';
 
 export const cleanupFlags = {
@@ -17,6 +20,7 @@ export const cleanupFlags = {
   'expiry-column': { type: 'string' },
   'expiry-type': { type: 'string' },
   'ttl-seconds': { type: 'string' },
+  'timestamp-zone': { type: 'string' },
   'delete-count': { type: 'string' },
   'sleep-seconds': { type: 'string' },
   'iteration-count': { type: 'string' },
@@ -47,6 +51,7 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
     expiryColumn: f['expiry-column'],
     expiryType: f['expiry-type'],
     ttlSeconds: f['ttl-seconds'],
+    timestampZone: f['timestamp-zone'],
   };
   const params = {
     deleteCount: f['delete-count'],
@@ -64,11 +69,12 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
   if (f['dry-run']) {
     const { prepared, report, seconds } = await dryRunCleanup({ target, spec, params, startedBy: 'cli', kind: opts.kind });
     if (json) {
-      printJson({ type: 'dry-run', expired: report.expired, strategy: report.strategy, reason: prepared.plan.reason, batches: report.batches, sql: report.sql, plan: report.plan });
+      printJson({ type: 'dry-run', expired: report.expired, strategy: report.strategy, reason: prepared.plan.reason, batches: report.batches, sql: report.sql, plan: report.plan, expiry: expiryOf(prepared, opts.kind) });
       printJson({ type: 'done', status: 'completed', totalDeleted: 0, batches: 0, seconds: Math.round(seconds * 1000) / 1000 });
     } else {
       console.log(`dry run on ${prepared.table.schema}.${prepared.table.table}: ${formatCount(report.expired)} rows would be deleted in about ${formatCount(report.batches)} batches`);
       console.log(`strategy: ${report.strategy} (${describeStrategy(report.strategy)}): ${prepared.plan.reason}`);
+      printExpiry(prepared, opts.kind);
       console.log('each batch runs:');
       for (const s of report.sql) console.log(`  ${s}`);
       console.log(`plan:\n${report.plan.replace(/^/gm, '  ')}`);
@@ -84,13 +90,24 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
   printer.reset();
   const p = run.prepared;
   if (json) {
-    printJson({ type: 'start', runId: run.runId, schema: p.table.schema, table: p.table.table, cutoff: p.cutoff.toISOString(), expired: p.estimate.expired, expiredMethod: p.estimate.method, strategy: p.plan.strategy, reason: p.plan.reason });
+    printJson({ type: 'start', runId: run.runId, schema: p.table.schema, table: p.table.table, cutoff: p.cutoff.toISOString(), expired: p.estimate.expired, expiredMethod: p.estimate.method, strategy: p.plan.strategy, reason: p.plan.reason, expiry: expiryOf(p, opts.kind) });
   } else {
     console.log(`run ${run.runId}: ${opts.kind === 'logout-all' ? 'deleting every session' : 'deleting expired sessions'} from ${p.table.schema}.${p.table.table}`);
     console.log(`${opts.kind === 'logout-all' ? 'sessions' : 'expired'} now: ${p.estimate.method === 'exact' ? '' : '~'}${formatCount(p.estimate.expired)} of ${formatCount(p.estimate.total)}; strategy ${p.plan.strategy}: ${p.plan.reason}`);
+    printExpiry(p, opts.kind);
   }
   const { outcome, signal } = await waitForRun(run);
   printer.end();
   process.exitCode = reportOutcome(outcome, json, signal);
   if (!json && outcome.status === 'completed' && outcome.seconds > 0) console.log(`rate: ${formatCount(outcome.totalDeleted / outcome.seconds)} rows/s over ${formatDuration(outcome.seconds)}`);
+}
+
+/** How the expiry column is read and the rows either side of the cutoff; a log-everyone-out has no cutoff to check. */
+function expiryOf(p: PreparedCleanup, kind: 'cleanup' | 'logout-all' | undefined): ExpiryView | null {
+  return kind === 'logout-all' ? null : expiryView(p);
+}
+
+function printExpiry(p: PreparedCleanup, kind: 'cleanup' | 'logout-all' | undefined) {
+  const v = expiryOf(p, kind);
+  if (v) for (const line of expiryLines(v)) console.log(line);
 }

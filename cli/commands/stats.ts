@@ -1,21 +1,25 @@
-// janitor stats (--url URL | --target NAME) [--json]
+// janitor stats (--url URL | --target NAME) [--timestamp-zone utc|server|ZONE] [--json]
 import { z } from 'zod';
 import { parseFlags, targetFlags, targetSelection } from '../args';
 import { printJson, table } from '../output';
 import { resolveTarget } from '@/lib/targets/resolve';
 import { getSpaceReport, toReportJson } from '@/lib/stats/space-report';
 import { env } from '@/lib/env';
+import { timestampZoneSchema } from '@/lib/sessions/timestamp-zone';
 import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 
 export async function statsCommand(argv: string[]) {
   const { flags } = parseFlags(
     argv,
-    { ...targetFlags, json: { type: 'boolean', default: false }, limit: { type: 'string' } },
-    z.intersection(targetSelection, z.object({ json: z.boolean(), limit: z.coerce.number().int().min(1).max(100000).default(25) })),
+    { ...targetFlags, json: { type: 'boolean', default: false }, limit: { type: 'string' }, 'timestamp-zone': { type: 'string' } },
+    z.intersection(
+      targetSelection,
+      z.object({ json: z.boolean(), limit: z.coerce.number().int().min(1).max(100000).default(25), 'timestamp-zone': timestampZoneSchema.optional() }),
+    ),
   );
   const adapter = resolveTarget(flags);
   try {
-    const report = await getSpaceReport(adapter, { exactCountMaxRows: env().JANITOR_EXACT_COUNT_MAX_ROWS });
+    const report = await getSpaceReport(adapter, { exactCountMaxRows: env().JANITOR_EXACT_COUNT_MAX_ROWS, timestampZone: flags['timestamp-zone'] });
     if (flags.json) return printJson(toReportJson(report));
     const out: string[] = [];
     out.push(`${report.dialect} database "${report.database.name}": ${formatBytes(report.database.sizeBytes)} (${report.tables.length} tables, ${report.indexes.length} indexes)`);

@@ -21,12 +21,13 @@ export type CleanupFormDefaults = {
   maxActiveConnections: string;
   strategy: string;
   ttlSeconds: string;
+  timestampZone: string;
 };
 
 export type CleanupFormSpec = { target: string; schema: string; table: string; preset: string | null; expiryColumn: string | null; expiryType: string | null };
 
 /** The fields that change the preview (counts, plan, sample, estimate). */
-const PREVIEW_FIELDS = ['deleteCount', 'sleepSeconds', 'strategy', 'ttlSeconds'] as const;
+const PREVIEW_FIELDS = ['deleteCount', 'sleepSeconds', 'strategy', 'ttlSeconds', 'timestampZone'] as const;
 
 export function CleanupForm({
   spec,
@@ -34,12 +35,15 @@ export function CleanupForm({
   strategies,
   showTtl,
   ttlHint,
+  showZone,
 }: {
   spec: CleanupFormSpec;
   defaults: CleanupFormDefaults;
   strategies: string[];
   showTtl: boolean;
   ttlHint?: string;
+  /** the expiry column holds timestamps: ask in which zone naive ones were written */
+  showZone: boolean;
 }) {
   const [state, action, pending] = useActionState<StartCleanupState, FormData>(startCleanupAction, {});
   const [previewing, startPreview] = useTransition();
@@ -96,6 +100,17 @@ export function CleanupForm({
           <Field id="sleepSeconds" name="sleepSeconds" label="Sleep seconds" inputMode="decimal" defaultValue={v('sleepSeconds')} error={err('sleepSeconds')} hint="Pause between batches; fractions allowed, 0 for full speed." />
           <Field id="iterationCount" name="iterationCount" label="Iteration count" inputMode="numeric" defaultValue={v('iterationCount')} error={err('iterationCount')} hint="Most batches to run; blank: until nothing expired is left." placeholder="no limit" />
           <Field id="maxRuntimeSeconds" name="maxRuntimeSeconds" label="Max runtime (s)" inputMode="decimal" defaultValue={v('maxRuntimeSeconds')} error={err('maxRuntimeSeconds')} hint="Stop after this long; blank: no limit." placeholder="no limit" />
+          {showZone && (
+            <Field
+              id="timestampZone"
+              name="timestampZone"
+              label="Timestamp zone"
+              defaultValue={v('timestampZone')}
+              error={err('timestampZone')}
+              placeholder="utc"
+              hint="Zone the app writes timestamps without a time zone in: utc, server (the database's setting) or e.g. Europe/Berlin. The preview shows the rows either side of the cutoff."
+            />
+          )}
           {showTtl && (
             <Field id="ttlSeconds" name="ttlSeconds" label="TTL (s)" inputMode="numeric" defaultValue={v('ttlSeconds')} error={err('ttlSeconds')} hint={ttlHint} />
           )}

@@ -10,6 +10,7 @@ import { toUserMessage } from '@/lib/errors';
 import { formatCount, formatDuration, formatPercent } from '@/lib/format';
 import { Alert } from '@/components/ui/alert';
 import { Stat } from '@/components/ui/stat';
+import { expiryView, type BoundaryRowView, type ExpiryView } from '@/lib/cleanup/expiry-view';
 
 export async function CleanupPreview({
   target,
@@ -57,6 +58,7 @@ export async function CleanupPreview({
           }
         />
       </dl>
+      <ExpiryBoundary view={expiryView(preview)} />
       <div className="space-y-1 text-sm">
         <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Strategy</p>
         <p className="font-medium text-slate-900">
@@ -80,6 +82,39 @@ export async function CleanupPreview({
       <p className="text-xs text-slate-500">
         {table.server} · primary key {table.primaryKey.length ? table.primaryKey.join(', ') : 'none'} · {table.expiryIndex ? `index ${table.expiryIndex} on ${table.expiryColumn}` : `no index on ${table.expiryColumn}`}
       </p>
+    </div>
+  );
+}
+
+/** How the column is read and the rows either side of the cutoff: a wrong zone shows as a "newest deleted" in the future. */
+function ExpiryBoundary({ view }: { view: ExpiryView }) {
+  const row = (label: string, r: BoundaryRowView | null, testId: string) => (
+    <div className="min-w-0" data-testid={testId}>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="break-words font-mono text-xs text-slate-900">
+        {r ? (
+          <>
+            {r.stored} <span className="font-sans text-slate-600">({r.fromNow})</span>
+          </>
+        ) : view.boundaryKnown ? (
+          'none'
+        ) : (
+          <span className="font-sans text-slate-600">not read: no index on the column</span>
+        )}
+      </dd>
+    </div>
+  );
+  return (
+    <div className="space-y-2 text-sm" data-testid="expiry-boundary">
+      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Cutoff</p>
+      <p className="text-slate-700">{view.reading}.</p>
+      <p className="break-words text-xs text-slate-600">
+        Cutoff <span className="font-mono text-slate-900">{String(view.cutoff.stored)}</span> as stored = {view.cutoff.utc.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}
+      </p>
+      <dl className="grid gap-2 sm:grid-cols-2">
+        {row('Newest row deleted', view.newestDeleted, 'newest-deleted')}
+        {row('Oldest row kept', view.oldestKept, 'oldest-kept')}
+      </dl>
     </div>
   );
 }

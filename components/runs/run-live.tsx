@@ -42,7 +42,11 @@ export function RunLive({ initial, canControl }: { initial: RunState; canControl
         target={run.target}
         startedBy={run.startedBy}
         startedAt={run.startedAt ?? run.createdAt}
-        note={run.kind === 'logout-all' ? 'every session, expired or not' : `rows expired before ${formatUtc(run.cutoff, { seconds: true })}`}
+        note={
+          run.kind === 'logout-all'
+            ? 'every session, expired or not'
+            : `rows expired before ${formatUtc(run.cutoff, { seconds: true })}${run.timestampZone ? ` (${run.expiryColumn} read as ${run.timestampZone === 'server' ? "the database's zone" : run.timestampZone} time)` : ''}`
+        }
         controls={canControl && <RunControls run={run} />}
       />
 

@@ -24,7 +24,7 @@ export type StartCleanupState = {
   values?: Record<string, string>;
 };
 
-const SPEC_FIELDS = ['schema', 'table', 'preset', 'expiryColumn', 'expiryType', 'ttlSeconds'] as const;
+const SPEC_FIELDS = ['schema', 'table', 'preset', 'expiryColumn', 'expiryType', 'ttlSeconds', 'timestampZone'] as const;
 const PARAM_FIELDS = ['deleteCount', 'sleepSeconds', 'iterationCount', 'maxRuntimeSeconds', 'targetBatchMs', 'maxReplicaLagSeconds', 'maxActiveConnections', 'strategy'] as const;
 
 export async function startCleanupAction(_prev: StartCleanupState, form: FormData): Promise<StartCleanupState> {

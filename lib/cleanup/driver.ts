@@ -6,6 +6,7 @@
 import type { Dialect } from '../targets/target-url';
 import type { ExpirySpec } from '../targets/adapter';
 import type { ExpiryType } from '../stats/types';
+import type { ColumnReading } from '../sessions/column-reading';
 
 /**
  * - heap-walk: PostgreSQL 14+, walks the heap in TID ranges (`ctid >= '(p,0)'
@@ -17,8 +18,13 @@ import type { ExpiryType } from '../stats/types';
  */
 export type StrategyName = 'heap-walk' | 'pk-range' | 'keyset';
 
-/** The bound the expiry column is compared with (`col < bound`); see expiryBound(). */
-export type ExpiryBoundValue = Date | number;
+/**
+ * The cutoff in the expiry column's own terms (`col < bound`): ISO text for
+ * instants, the writer's wall clock for naive timestamps, epoch seconds or
+ * milliseconds. Each dialect's expiry predicate writes it (storedCutoff) and
+ * is the only code that compares with it.
+ */
+export type ExpiryBoundValue = string | number;
 
 /** One primary-key value in a cursor: JSON-safe (binary keys travel as base64). */
 export type KeyValue = string | number | { base64: string };
@@ -64,6 +70,8 @@ export type TableFacts = {
   expiryType: ExpiryType;
   /** catalog type of the expiry column, e.g. "timestamp with time zone", "int" */
   expiryDataType: string;
+  /** what a stored expiry value means: an instant, wall-clock time in a zone, or an epoch */
+  reading: ColumnReading;
   ttlSeconds: number | null;
   /** primary key columns in key order; [] when the table has none */
   primaryKey: string[];
@@ -82,6 +90,10 @@ export type TableFacts = {
   strategies: StrategyName[];
   unsupported: Partial<Record<StrategyName, string>>;
 };
+
+/** One row either side of the cutoff: its stored expiry value and the instant it names. */
+export type BoundaryRow = { stored: string; at: Date };
+export type ExpiryBoundary = { newestDeleted: BoundaryRow | null; oldestKept: BoundaryRow | null; complete: boolean };
 
 export type ExpiredEstimate = {
   expired: number;
@@ -173,6 +185,14 @@ export interface CleanupDriver {
   readonly dialect: Dialect;
   /** Checks the spec against the catalog: table, column and its type, keys, indexes. Throws AppError('input' | 'not-found'). */
   inspect(spec: ExpirySpec): Promise<TableFacts>;
+  /** The cutoff instant written in the column's terms (its zone's wall clock, an epoch …): the bound every statement compares with. */
+  storedCutoff(table: TableFacts, cutoff: Date): Promise<ExpiryBoundValue>;
+  /**
+   * The newest row a run with this bound deletes and the oldest it keeps, so
+   * an operator sees the boundary before anything is deleted. A side is null
+   * when no row is there, or when finding it would take too long (no index).
+   */
+  boundary(table: TableFacts, bound: ExpiryBoundValue): Promise<ExpiryBoundary>;
   /** Expired rows: an exact count when the table is small, otherwise a cheap sample. */
   estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts?: { exactMaxRows?: number }): Promise<ExpiredEstimate>;
   /** Exact count of expired rows (may scan; read-only, long statement timeout). */

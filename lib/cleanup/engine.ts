@@ -123,7 +123,7 @@ export type LogFn = (level: 'info' | 'warn', message: string, fields?: Record<st
 export type RunCleanupOptions = {
   driver: CleanupDriver;
   table: TableFacts;
-  /** expiryBound(spec, cutoff): fixed for the whole run */
+  /** the cutoff in the column's terms (driver.storedCutoff): fixed for the whole run */
   bound: ExpiryBoundValue;
   /** the planned strategy, used when starting without a cursor */
   strategy: StrategyName;

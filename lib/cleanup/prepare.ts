@@ -2,17 +2,22 @@
 // CLI and the start form's preview: the spec checked against the catalog, the
 // cutoff turned into the bound every DELETE compares with, the expired count
 // (exact when cheap), and the strategy with its reason. Nothing is deleted.
-import { expiryBound } from '../sessions/expiry';
+import { cutoffInstant } from '../sessions/expiry';
 import type { ExpirySpec } from '../targets/adapter';
 import type { CleanupParams } from '../schemas/cleanup-params';
-import type { CleanupDriver, ExpiredEstimate, ExpiryBoundValue, TableFacts } from './driver';
+import type { CleanupDriver, ExpiredEstimate, ExpiryBoundary, ExpiryBoundValue, TableFacts } from './driver';
 import { planCleanup, type CleanupPlan } from './planner';
 
 export type PreparedCleanup = {
   table: TableFacts;
   /** the moment the run's cutoff was fixed */
   cutoff: Date;
+  /** the cutoff in the column's terms: what every DELETE compares with */
   bound: ExpiryBoundValue;
+  /** the instant the bound names (the cutoff less the TTL) */
+  boundAt: Date;
+  /** the newest row the run deletes and the oldest it keeps */
+  boundary: ExpiryBoundary;
   estimate: ExpiredEstimate;
   plan: CleanupPlan;
 };
@@ -27,10 +32,12 @@ export async function prepareCleanup(opts: {
   exactMaxRows?: number;
 }): Promise<PreparedCleanup> {
   const table = await opts.driver.inspect(opts.spec);
-  const bound = expiryBound(opts.spec, opts.cutoff);
+  const boundAt = cutoffInstant(opts.spec, opts.cutoff);
+  const bound = await opts.driver.storedCutoff(table, boundAt);
+  const boundary = await opts.driver.boundary(table, bound);
   const estimate = await opts.driver.estimateExpired(table, bound, { exactMaxRows: opts.exactMaxRows });
   const plan = planCleanup({ table, estimate, requested: opts.params.strategy });
-  return { table, cutoff: opts.cutoff, bound, estimate, plan };
+  return { table, cutoff: opts.cutoff, bound, boundAt, boundary, estimate, plan };
 }
 
 export type CleanupPreview = PreparedCleanup & {

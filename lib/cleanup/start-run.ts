@@ -11,6 +11,9 @@ import { cleanupParamsSchema, type CleanupParams, type CleanupParamsInput } from
 import { sessionSpecSchema, type SessionSpecInput } from '../schemas/session-spec';
 import { resolveSessionSpec, type ResolvedSpec } from '../sessions/resolve-spec';
 import { logoutAllCutoff } from '../sessions/expiry';
+import { forLogoutAll } from '../sessions/logout-all-table';
+import { chooseZone } from '../sessions/timestamp-zone';
+import { presetByName } from '../sessions/presets';
 import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
 import type { TargetAdapter } from '../targets/adapter';
 import { findActiveRun, getRun } from '../store/runs/read-runs';
@@ -109,6 +112,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
       expiryColumn: spec.expiryColumn,
       expiryType: spec.expiryType,
       ttlSeconds: spec.ttlSeconds,
+      timestampZone: prepared.table.reading.kind === 'wall-clock' ? (spec.timestampZone ?? null) : null,
       cutoff: prepared.cutoff,
       params,
       strategy: prepared.plan.strategy,
@@ -142,7 +146,16 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   if (!RESUMABLE_STATUSES.includes(run.status)) throw new AppError(`run ${run.id} is ${run.status}; only paused, interrupted, failed or cancelled runs can be resumed`, 'conflict');
   const sel = selectionFor(run, input.target);
   const adapter = resolveTarget(sel);
-  const spec: ResolvedSpec = { schema: run.schema, table: run.table, expiryColumn: run.expiryColumn!, expiryType: run.expiryType as ResolvedSpec['expiryType'], ttlSeconds: run.ttlSeconds, preset: run.preset };
+  const spec: ResolvedSpec = {
+    schema: run.schema,
+    table: run.table,
+    expiryColumn: run.expiryColumn!,
+    expiryType: run.expiryType as ResolvedSpec['expiryType'],
+    ttlSeconds: run.ttlSeconds,
+    // The zone the run started with; runs stored before zones were kept read as their preset says.
+    timestampZone: run.timestampZone ?? chooseZone({ target: adapter.timestampZone, preset: presetByName(run.preset ?? '')?.zone }),
+    preset: run.preset,
+  };
   const driver = await lockTable(adapter, run.target, spec);
   try {
     const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params });
@@ -182,7 +195,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
 
 /** Log-everyone-out deletes every session: no TTL, and a cutoff beyond every expiry value. */
 function forKind(spec: ResolvedSpec, kind: StartInput['kind']): ResolvedSpec {
-  return kind === 'logout-all' ? { ...spec, ttlSeconds: null } : spec;
+  return kind === 'logout-all' ? forLogoutAll(spec) : spec;
 }
 
 function cutoffFor(spec: ResolvedSpec, kind: StartInput['kind']): Date {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../sessions/presets';
 import { numberInput } from './number-input';
+import { timestampZoneSchema } from '../sessions/timestamp-zone';
 
 /** Catalog identifiers: printable, no NUL, at most 64 characters (MySQL's limit; PostgreSQL's is 63 bytes). */
 export const identifierSchema = (what: string) =>
@@ -25,6 +26,7 @@ export const sessionSpecSchema = z
       .refine((n) => n >= 0, 'TTL must be at least 0')
       .refine((n) => n <= 10 * 365 * 86400, 'TTL must be at most 10 years')
       .optional(),
+    timestampZone: timestampZoneSchema.optional(),
   })
   .refine((v) => !(v.preset && v.expiryColumn), { message: 'give either a preset or an expiry column, not both' })
   .refine((v) => !v.expiryColumn || v.expiryType, { message: 'an expiry column needs an expiry type (timestamp, epoch-s or epoch-ms)' });

@@ -2,10 +2,12 @@
 // expiry column (of the right kind) and signature columns all match.
 import type { CatalogTable, ExpirySpec } from '../targets/adapter';
 import { PRESETS, type SessionPreset } from './presets';
+import { chooseZone, type TimestampZone } from './timestamp-zone';
 
 export type DetectedSessionTable = ExpirySpec & { preset: SessionPreset['name'] };
 
-export function detectSessionTables(tables: CatalogTable[]): DetectedSessionTable[] {
+/** `targetZone`: the target's configured zone for naive timestamps, which wins over the preset's (timestamp-zone.ts). */
+export function detectSessionTables(tables: CatalogTable[], opts: { targetZone?: TimestampZone | null; given?: TimestampZone | null } = {}): DetectedSessionTable[] {
   const found: DetectedSessionTable[] = [];
   for (const t of tables) {
     const cols = new Map(t.columns.map((c) => [c.name.toLowerCase(), c]));
@@ -22,6 +24,7 @@ export function detectSessionTables(tables: CatalogTable[]): DetectedSessionTabl
       expiryColumn: cols.get(preset.expiryColumn)!.name,
       expiryType: preset.expiryType,
       ttlSeconds: preset.defaultTtlSeconds,
+      timestampZone: chooseZone({ given: opts.given, target: opts.targetZone, preset: preset.zone }),
       preset: preset.name,
     });
   }

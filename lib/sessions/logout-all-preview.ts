@@ -24,9 +24,10 @@ export async function previewLogoutAll(input: { target: TargetSelection; spec: S
   const driver = t.adapter.cleanupDriver();
   try {
     const table = await driver.inspect(t.spec);
+    const bound = await driver.storedCutoff(table, t.cutoff);
     // Exact whatever the table's size: the operator confirms this number.
-    const estimate = await driver.estimateExpired(table, t.bound, { exactMaxRows: Number.MAX_SAFE_INTEGER });
-    const sessions = estimate.method === 'exact' ? estimate.expired : await driver.countExpired(table, t.bound);
+    const estimate = await driver.estimateExpired(table, bound, { exactMaxRows: Number.MAX_SAFE_INTEGER });
+    const sessions = estimate.method === 'exact' ? estimate.expired : await driver.countExpired(table, bound);
     const rows = estimate.method === 'exact' ? estimate.total : Math.max(sessions, estimate.total);
     const active = await activeWorkOn(t.key, table.schema, table.table);
     return {

@@ -11,7 +11,7 @@ import { findActiveRun } from '../store/runs/read-runs';
 import { markInterruptedRuns } from '../store/runs/mark-interrupted';
 import { findActiveOperation } from '../reclaim/store/read-operations';
 import { markInterruptedOperations } from '../reclaim/store/mark-interrupted';
-import { expiryBound, logoutAllCutoff } from './expiry';
+import { logoutAllCutoff } from './expiry';
 import { resolveSessionSpec, type ResolvedSpec } from './resolve-spec';
 
 export type TargetSelection = { url?: string; target?: string };
@@ -21,8 +21,8 @@ export type LogoutAllTable = {
   /** the target's key in the store */
   key: string;
   spec: ResolvedSpec;
-  /** beyond every expiry value: `col < bound` matches every session with an expiry */
-  bound: Date | number;
+  /** beyond every expiry value: every session with an expiry is older (driver.storedCutoff writes it in the column's terms) */
+  cutoff: Date;
   /** closes an ad-hoc --url adapter; a configured target's stays open for others */
   release: () => Promise<void>;
 };
@@ -36,13 +36,20 @@ export async function openLogoutAllTable(target: TargetSelection, input: Session
   };
   try {
     const resolved = await resolveSessionSpec(adapter, parsed.data, defaultSchemaOf(target));
-    // No TTL: a session counts whatever its age.
-    const spec = { ...resolved, ttlSeconds: null };
-    return { adapter, key: targetKey(target), spec, bound: expiryBound(spec, logoutAllCutoff(spec.expiryType)), release };
+    const spec = forLogoutAll(resolved);
+    return { adapter, key: targetKey(target), spec, cutoff: logoutAllCutoff(spec.expiryType), release };
   } catch (e) {
     await release();
     throw e;
   }
+}
+
+/**
+ * Logging everyone out ends every session whatever its age: no TTL, and the
+ * zone of naive timestamps does not matter (the cutoff is beyond them all).
+ */
+export function forLogoutAll(spec: ResolvedSpec): ResolvedSpec {
+  return { ...spec, ttlSeconds: null, timestampZone: spec.timestampZone ?? 'utc' };
 }
 
 export type ActiveWork = { runId: string | null; runStatus: string | null; operationId: string | null };

@@ -3,6 +3,7 @@
 // rule. Detection matches the catalog against `signature`; nothing here is SQL.
 import type { ExpiryType, SessionPresetName } from '../stats/types';
 import type { ColumnInfo } from '../targets/adapter';
+import type { TimestampZone } from './timestamp-zone';
 
 export type SessionPreset = {
   name: SessionPresetName;
@@ -14,6 +15,11 @@ export type SessionPreset = {
   /** Other columns that must exist for the table to be this preset (tells the `sessions` tables apart). */
   signature: string[];
   expiryKind: ColumnInfo['kind'];
+  /**
+   * The zone the framework writes naive timestamps in (timestamp-zone.ts):
+   * what its own code does by default. Instants and epochs ignore it.
+   */
+  zone: TimestampZone | null;
   description: string;
 };
 
@@ -26,6 +32,8 @@ export const PRESETS: readonly SessionPreset[] = [
     defaultTtlSeconds: null,
     signature: ['session_key', 'session_data'],
     expiryKind: 'timestamp',
+    // USE_TZ=True: timestamptz on PostgreSQL, UTC in a MySQL DATETIME.
+    zone: 'utc',
     description: 'Django: expired when expire_date < now',
   },
   {
@@ -36,6 +44,8 @@ export const PRESETS: readonly SessionPreset[] = [
     defaultTtlSeconds: 30 * 24 * 3600,
     signature: ['session_id', 'data'],
     expiryKind: 'timestamp',
+    // ActiveRecord's default_timezone is :utc.
+    zone: 'utc',
     description: 'Rails activerecord-session_store: expired when updated_at is older than the TTL (default 30 days)',
   },
   {
@@ -46,6 +56,7 @@ export const PRESETS: readonly SessionPreset[] = [
     defaultTtlSeconds: 120 * 60,
     signature: ['id', 'payload'],
     expiryKind: 'integer',
+    zone: null,
     description: 'Laravel: expired when last_activity is older than SESSION_LIFETIME (default 120 minutes)',
   },
   {
@@ -56,6 +67,8 @@ export const PRESETS: readonly SessionPreset[] = [
     defaultTtlSeconds: null,
     signature: ['sid', 'sess'],
     expiryKind: 'timestamp',
+    // Writes to_timestamp(n) into `expire timestamp(6)`: the connection's TimeZone, by default the database's.
+    zone: 'server',
     description: 'connect-pg-simple: expired when expire < now',
   },
   {
@@ -66,6 +79,7 @@ export const PRESETS: readonly SessionPreset[] = [
     defaultTtlSeconds: null,
     signature: ['session_id', 'data'],
     expiryKind: 'integer',
+    zone: null,
     description: 'express-mysql-session: expired when expires (epoch seconds) < now',
   },
 ];

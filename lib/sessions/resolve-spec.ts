@@ -7,20 +7,27 @@ import type { ExpirySpec, TargetAdapter } from '../targets/adapter';
 import type { SessionSpecFields } from '../schemas/session-spec';
 import { detectSessionTables } from './detect';
 import { presetByName } from './presets';
+import { chooseZone } from './timestamp-zone';
 
 export type ResolvedSpec = ExpirySpec & { preset: string | null };
 
 export async function resolveSessionSpec(adapter: TargetAdapter, fields: SessionSpecFields, defaultSchema: string): Promise<ResolvedSpec> {
   const schema = fields.schema ?? defaultSchema;
+  const given = fields.timestampZone ?? null;
   if (fields.expiryColumn && fields.expiryType) {
-    return { schema, table: fields.table, expiryColumn: fields.expiryColumn, expiryType: fields.expiryType, ttlSeconds: fields.ttlSeconds ?? null, preset: null };
+    const timestampZone = chooseZone({ given, target: adapter.timestampZone });
+    return { schema, table: fields.table, expiryColumn: fields.expiryColumn, expiryType: fields.expiryType, ttlSeconds: fields.ttlSeconds ?? null, timestampZone, preset: null };
   }
   if (fields.preset) {
     const p = presetByName(fields.preset)!;
-    return { schema, table: fields.table, expiryColumn: p.expiryColumn, expiryType: p.expiryType, ttlSeconds: fields.ttlSeconds ?? p.defaultTtlSeconds, preset: p.name };
+    const timestampZone = chooseZone({ given, target: adapter.timestampZone, preset: p.zone });
+    return { schema, table: fields.table, expiryColumn: p.expiryColumn, expiryType: p.expiryType, ttlSeconds: fields.ttlSeconds ?? p.defaultTtlSeconds, timestampZone, preset: p.name };
   }
   const catalog = await adapter.catalogTables({ names: [fields.table] });
-  const match = detectSessionTables(catalog.filter((t) => t.schema === schema && t.table === fields.table))[0];
+  const match = detectSessionTables(
+    catalog.filter((t) => t.schema === schema && t.table === fields.table),
+    { targetZone: adapter.timestampZone },
+  )[0];
   if (!match) {
     const exists = catalog.some((t) => t.schema === schema && t.table === fields.table);
     throw new AppError(
@@ -30,5 +37,5 @@ export async function resolveSessionSpec(adapter: TargetAdapter, fields: Session
       exists ? 'input' : 'not-found',
     );
   }
-  return { ...match, ttlSeconds: fields.ttlSeconds ?? match.ttlSeconds };
+  return { ...match, ttlSeconds: fields.ttlSeconds ?? match.ttlSeconds, timestampZone: given ?? match.timestampZone };
 }

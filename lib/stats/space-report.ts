@@ -1,13 +1,15 @@
 // Assembles the space report of one target: a handful of catalog queries run
 // side by side (no per-table loops), plus one count per detected session table.
 import type { TargetAdapter } from '../targets/adapter';
+import type { TimestampZone } from '../sessions/timestamp-zone';
 import { detectSessionTables } from '../sessions/detect';
 import { PRESET_TABLE_NAMES } from '../sessions/presets';
 import type { SessionTableStat, SpaceReport, SpaceReportJson } from './types';
 
 export async function getSpaceReport(
   adapter: TargetAdapter,
-  opts: { now?: Date; exactCountMaxRows?: number } = {},
+  /** timestampZone: the operator's zone for naive timestamps, over the target's and the presets' */
+  opts: { now?: Date; exactCountMaxRows?: number; timestampZone?: TimestampZone } = {},
 ): Promise<SpaceReport> {
   const started = performance.now();
   const now = opts.now ?? new Date();
@@ -18,7 +20,7 @@ export async function getSpaceReport(
     adapter.indexes(),
     adapter.catalogTables({ names: PRESET_TABLE_NAMES }),
   ]);
-  const detected = detectSessionTables(catalog);
+  const detected = detectSessionTables(catalog, { targetZone: adapter.timestampZone, given: opts.timestampZone });
   const sessionTables: SessionTableStat[] = await Promise.all(
     detected.map(async (d) => {
       const c = await adapter.countSessions(d, { now, exactMaxRows: opts.exactCountMaxRows ?? 5_000_000 });

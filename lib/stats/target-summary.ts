@@ -29,7 +29,7 @@ export async function getTargetSummary(target: string): Promise<SummaryOutcome> 
       adapter.tables(),
       adapter.catalogTables({ names: PRESET_TABLE_NAMES }),
     ]);
-    const detected = detectSessionTables(catalog);
+    const detected = detectSessionTables(catalog, { targetZone: adapter.timestampZone });
     const counts = await Promise.all(
       detected.map((d) => adapter.countSessions(d, { now, exactMaxRows: env().JANITOR_EXACT_COUNT_MAX_ROWS })),
     );

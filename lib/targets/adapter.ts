@@ -4,6 +4,7 @@ import type { Dialect } from './target-url';
 import type { DatabaseStat, ExpiryType, IndexStat, SessionTableStat, TableStat } from '../stats/types';
 import type { CleanupDriver, CleanupDriverOptions } from '../cleanup/driver';
 import type { ReclaimDriver } from '../reclaim/driver';
+import type { TimestampZone } from '../sessions/timestamp-zone';
 
 export type ColumnInfo = {
   name: string;
@@ -24,12 +25,20 @@ export type ExpirySpec = {
   expiryType: ExpiryType;
   /** expired when the column is older than now - ttl; 0/null: expired when column < now */
   ttlSeconds: number | null;
+  /**
+   * The zone naive timestamps were written in (timestamp-zone.ts), already
+   * chosen from the operator's, the target's and the preset's; null: unknown,
+   * and a naive column is refused. Instants and epochs ignore it.
+   */
+  timestampZone?: TimestampZone | null;
 };
 
 export type SessionCounts = { expired: number; live: number; total: number; exact: boolean };
 
 export interface StatsAdapter {
   readonly dialect: Dialect;
+  /** The target's configured zone for naive timestamps (JANITOR_TIMESTAMP_ZONE_<NAME>), or null. */
+  readonly timestampZone: TimestampZone | null;
   /** Cheap round trip; throws AppError('unreachable' | 'auth' | …) */
   ping(): Promise<void>;
   serverVersion(): Promise<string>;

@@ -28,7 +28,7 @@ export function targetConfig(name: string): TargetConfig {
 export function adapterFor(config: TargetConfig): TargetAdapter {
   return config.dialect === 'postgres'
     ? createPostgresAdapter(config)
-    : createMysqlAdapter(config, { timezone: env().JANITOR_MYSQL_TIMEZONE });
+    : createMysqlAdapter(config);
 }
 
 /** Cached adapter for a configured target. */

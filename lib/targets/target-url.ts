@@ -15,6 +15,8 @@ export type TargetConfig = {
   database: string;
   /** where unqualified table names live: public on PostgreSQL, the database on MySQL */
   defaultSchema: string;
+  /** zone the target's applications write naive timestamps in (JANITOR_TIMESTAMP_ZONE_<NAME>); null: the presets' */
+  timestampZone?: string | null;
 };
 
 const SCHEMES: Record<string, Dialect> = {

@@ -147,7 +147,7 @@ describe('a PostgreSQL crash with batches committed ahead of their WAL flush', (
     try {
       const cutoff = new Date();
       const params = { ...cleanupParamsSchema.parse({}), deleteCount: 500, sleepSeconds: 0.05, retryForSeconds: 60 };
-      const spec = { schema: 'public', table: 'django_session', expiryColumn: 'expire_date', expiryType: 'timestamp' as const, ttlSeconds: null };
+      const spec = { schema: 'public', table: 'django_session', expiryColumn: 'expire_date', expiryType: 'timestamp' as const, ttlSeconds: null, timestampZone: 'utc' };
       const prep = await prepareCleanup({ driver, spec, cutoff, params });
       expect((await driver.tryLock(prep.table)).acquired).toBe(true);
       let restarted: Promise<void> | undefined;

@@ -160,7 +160,8 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   return server;
 }
 
-export async function startPrivateMariadb(): Promise<PrivateServer> {
+/** `timeZone`: the server's global `time_zone` (`--default-time-zone`), an offset like +09:00 (a fresh server has no zone tables for names). */
+export async function startPrivateMariadb(opts: { timeZone?: string } = {}): Promise<PrivateServer> {
   const dir = tempDir('jf-my-', 'mysql');
   const data = path.join(dir, 'data');
   const socket = path.join(dir, 'mysqld.sock');
@@ -183,6 +184,7 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
     '--innodb-log-file-size=16M',
     '--innodb-flush-log-at-trx-commit=2',
     '--max-connections=60',
+    ...(opts.timeZone ? [`--default-time-zone=${opts.timeZone}`] : []),
     ...(isRoot ? ['--user=mysql'] : []),
   ];
   const url = `mysql://janitor:${password}@127.0.0.1:${port}/app`;

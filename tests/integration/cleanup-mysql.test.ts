@@ -71,7 +71,7 @@ async function seedDjango(table: string, rows: number, cutoff: Date, expiredShar
 }
 
 function spec(table: string, over: Partial<ExpirySpec> = {}): ExpirySpec {
-  return { schema: db.name, table, expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, ...over };
+  return { schema: db.name, table, expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc', ...over };
 }
 
 function params(over: Partial<CleanupParams> = {}): CleanupParams {

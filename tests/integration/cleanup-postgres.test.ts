@@ -57,7 +57,7 @@ async function seedDjango(table: string, rows: number, cutoff: Date, expiredShar
 }
 
 function spec(table: string, over: Partial<ExpirySpec> = {}): ExpirySpec {
-  return { schema: 'public', table, expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, ...over };
+  return { schema: 'public', table, expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc', ...over };
 }
 
 function params(over: Partial<CleanupParams> = {}): CleanupParams {
@@ -229,7 +229,7 @@ describe('PostgreSQL cleanup', () => {
     const { result } = await cleanup(d, 'dry', cutoff, params({ dryRun: true }));
     expect(result.endedBy).toBe('dry-run');
     expect(result.dryRun!.expired).toBe(expired);
-    expect(result.dryRun!.sql[0]).toMatch(/^DELETE FROM "public"\."dry" WHERE ctid >= \$1::tid AND ctid < \$2::tid AND "expire_date" < \$3$/);
+    expect(result.dryRun!.sql[0]).toMatch(/^DELETE FROM "public"\."dry" WHERE ctid >= \$1::tid AND ctid < \$2::tid AND "expire_date" < \$3::timestamptz$/);
     expect(result.dryRun!.plan).toContain('Tid Range Scan');
     expect(result.totalDeleted).toBe(0);
     expect(await count('dry')).toBe(before);
@@ -326,7 +326,7 @@ describe('PostgreSQL cleanup', () => {
     await client.query(`CREATE TABLE "we""ird; DROP TABLE x" ("exp""ire" timestamptz NOT NULL, id serial PRIMARY KEY)`);
     await client.query(`INSERT INTO "we""ird; DROP TABLE x" ("exp""ire") SELECT $1::timestamptz - (i || ' minutes')::interval FROM generate_series(-5, 4) i`, [cutoff.toISOString()]);
     const d = driver();
-    const s: ExpirySpec = { schema: 'public', table: 'we"ird; DROP TABLE x', expiryColumn: 'exp"ire', expiryType: 'timestamp', ttlSeconds: null };
+    const s: ExpirySpec = { schema: 'public', table: 'we"ird; DROP TABLE x', expiryColumn: 'exp"ire', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc' };
     const prep = await prepareCleanup({ driver: d, spec: s, cutoff, params: params() });
     const r = await runCleanup({ driver: d, table: prep.table, bound: prep.bound, strategy: prep.plan.strategy, getParams: () => params() });
     expect(r.totalDeleted).toBe(4);

@@ -120,10 +120,24 @@ function expectOneSafeLine(e: AppError, secrets: string[]) {
   for (const s of secrets) expect(e.message).not.toContain(s);
 }
 
+/** Polls a statistics counter (they reach pg_stat_* a moment after the work) until it says what the test needs, up to 10 s. */
+async function waitFor(c: { query: (sql: string) => Promise<{ rows: Array<{ n: unknown }> }> }, sql: string, ok: (n: number) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await c.query(sql);
+    if (ok(Number(rows[0]?.n))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 beforeAll(async () => {
   db = await createPgDatabase('jt_stats');
+  // The seeding backend reports its dead rows when it exits: had it stayed
+  // open, its report could land after the VACUUM's and undo its zero.
+  const seeder = await pgClient(db.url);
+  await seeder.query(SEED);
+  await seeder.end();
   seed = await pgClient(db.url);
-  await seed.query(SEED);
+  await waitFor(seed, "SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = 'events'", (n) => n > 0);
   await seed.query('VACUUM events'); // leaves events_pkey mostly empty pages
   await seed.query('CREATE INDEX events_fresh ON events (id)');
   await seed.query('ANALYZE');
@@ -133,11 +147,8 @@ beforeAll(async () => {
   const deleter = await pgClient(db.url);
   await deleter.query('DELETE FROM churn WHERE id <= 400');
   await deleter.end();
-  for (let i = 0; i < 50; i++) {
-    const { rows } = await seed.query("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'churn'");
-    if (Number(rows[0]?.n_dead_tup) > 0) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(seed, "SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = 'churn'", (n) => n > 0);
+  await waitFor(seed, "SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = 'events'", (n) => n === 0);
 
   adapter = adapterFor(db.url);
   report = await getSpaceReport(adapter);
@@ -228,7 +239,7 @@ describe('space report on PostgreSQL', () => {
 
   it('counts a table above the exact-count limit through its expiry index and says the total is an estimate', async () => {
     const counts = await adapter.countSessions(
-      { schema: 'public', table: 'django_session', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null },
+      { schema: 'public', table: 'django_session', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc' },
       { now: new Date(), exactMaxRows: 100 },
     );
     expect(counts).toEqual({ expired: 2400, live: 600, total: 3000, exact: false });
@@ -238,7 +249,7 @@ describe('space report on PostgreSQL', () => {
     const hostile = 'django_session"; DROP TABLE events; --';
     const e = await rejection(
       adapter.countSessions(
-        { schema: 'public', table: hostile, expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null },
+        { schema: 'public', table: hostile, expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc' },
         { now: new Date(), exactMaxRows: 1000 },
       ),
     );
@@ -247,7 +258,7 @@ describe('space report on PostgreSQL', () => {
     expect(rows[0].present).toBe(true);
     const wrongColumn = await rejection(
       adapter.countSessions(
-        { schema: 'public', table: 'django_session', expiryColumn: 'expires', expiryType: 'timestamp', ttlSeconds: null },
+        { schema: 'public', table: 'django_session', expiryColumn: 'expires', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc' },
         { now: new Date(), exactMaxRows: 1000 },
       ),
     );
@@ -340,7 +351,7 @@ describe('space report while a table is being rewritten', () => {
       // counting its rows has to read it: that gives up after the lock timeout with a clear message
       const e = await rejection(
         adapter.countSessions(
-          { schema: 'public', table: 'django_session', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null },
+          { schema: 'public', table: 'django_session', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null, timestampZone: 'utc' },
           { now: new Date(), exactMaxRows: 1_000_000 },
         ),
       );

@@ -8,6 +8,7 @@ import type {
   PkRangeCursor,
   TableFacts,
   ThrottleSignals,
+  ExpiryBoundValue,
 } from '@/lib/cleanup/driver';
 import { cleanupParamsSchema, type CleanupParams } from '@/lib/schemas/cleanup-params';
 import { AppError } from '@/lib/errors';
@@ -33,6 +34,7 @@ const TABLE: TableFacts = {
   expiryColumn: 'expires',
   expiryType: 'epoch-s',
   expiryDataType: 'int',
+  reading: { kind: 'epoch-s' },
   ttlSeconds: null,
   primaryKey: ['id'],
   expiryIndex: 'expires_idx',
@@ -67,11 +69,17 @@ class FakeDriver implements CleanupDriver {
   async inspect() {
     return TABLE;
   }
-  async estimateExpired(_t: TableFacts, bound: Date | number) {
+  async storedCutoff(_t: TableFacts, cutoff: Date) {
+    return Math.floor(cutoff.getTime() / 1000);
+  }
+  async boundary() {
+    return { newestDeleted: null, oldestKept: null, complete: false };
+  }
+  async estimateExpired(_t: TableFacts, bound: ExpiryBoundValue) {
     const expired = this.rows.filter((r) => r.expiry < Number(bound)).length;
     return { expired, total: this.rows.length, fraction: expired / Math.max(1, this.rows.length), method: 'exact' as const };
   }
-  async countExpired(_t: TableFacts, bound: Date | number) {
+  async countExpired(_t: TableFacts, bound: ExpiryBoundValue) {
     this.counts++;
     return this.rows.filter((r) => r.expiry < Number(bound)).length;
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quoteIdent, quoteQualified } from '@/lib/targets/quote-identifier';
 import { detectSessionTables } from '@/lib/sessions/detect';
-import { expiryBound } from '@/lib/sessions/expiry';
 import type { CatalogTable, ColumnInfo } from '@/lib/targets/adapter';
 
 const col = (name: string, kind: ColumnInfo['kind']): ColumnInfo => ({ name, kind, dataType: kind, nullable: false });
@@ -37,19 +36,17 @@ describe('session table detection', () => {
     const express = detectSessionTables([t('sessions', [col('session_id', 'text'), col('data', 'text'), col('expires', 'integer')])]);
     expect(express[0]).toMatchObject({ preset: 'express-mysql-session', expiryType: 'epoch-s' });
   });
+  it("reads naive timestamps in the preset's zone unless the target says otherwise", () => {
+    const tables = [
+      t('django_session', [col('session_key', 'text'), col('session_data', 'text'), col('expire_date', 'timestamp')]),
+      t('session', [col('sid', 'text'), col('sess', 'other'), col('expire', 'timestamp')]),
+    ];
+    expect(detectSessionTables(tables).map((f) => f.timestampZone)).toEqual(['utc', 'server']);
+    expect(detectSessionTables(tables, { targetZone: 'America/New_York' }).map((f) => f.timestampZone)).toEqual(['America/New_York', 'America/New_York']);
+  });
 
   it('does not propose a table whose expiry column has the wrong type or misses signature columns', () => {
     expect(detectSessionTables([t('django_session', [col('session_key', 'text'), col('session_data', 'text'), col('expire_date', 'text')])])).toEqual([]);
     expect(detectSessionTables([t('sessions', [col('id', 'integer'), col('name', 'text')])])).toEqual([]);
-  });
-});
-
-describe('expiry bound', () => {
-  const now = new Date('2026-01-01T12:00:00.000Z');
-  it('is now for expire-at columns and now - ttl for last-activity columns, in the column unit', () => {
-    expect(expiryBound({ expiryType: 'timestamp', ttlSeconds: null }, now)).toEqual(now);
-    expect(expiryBound({ expiryType: 'epoch-s', ttlSeconds: 7200 }, now)).toBe(now.getTime() / 1000 - 7200);
-    expect(expiryBound({ expiryType: 'epoch-ms', ttlSeconds: 60 }, now)).toBe(now.getTime() - 60_000);
-    expect(expiryBound({ expiryType: 'timestamp', ttlSeconds: 86400 }, now)).toEqual(new Date('2025-12-31T12:00:00.000Z'));
   });
 });

@@ -23,6 +23,8 @@ export type RunView = {
   expiryColumn: string | null;
   expiryType: string | null;
   ttlSeconds: number | null;
+  /** zone the run reads naive expiry timestamps in; null for instants and epochs */
+  timestampZone: string | null;
   cutoff: string | null;
   params: CleanupParams;
   strategy: string | null;
@@ -44,7 +46,7 @@ export type RunView = {
 
 type RunRow = {
   id: string; kind: string; target: string; schema: string; table: string; preset: string | null; expiryColumn: string | null;
-  expiryType: string | null; ttlSeconds: number | null; cutoff: Date | null; params: string; strategy: string | null; strategyReason: string | null;
+  expiryType: string | null; ttlSeconds: number | null; timestampZone?: string | null; cutoff: Date | null; params: string; strategy: string | null; strategyReason: string | null;
   status: string; control: string | null; startedBy: string; expiredAtStart: number | null; totalDeleted: number; batchCount: number;
   throttle: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null; activeSeconds: number;
 };
@@ -60,6 +62,7 @@ export function toRunView(r: RunRow): RunView {
     expiryColumn: r.expiryColumn,
     expiryType: r.expiryType,
     ttlSeconds: r.ttlSeconds,
+    timestampZone: r.timestampZone ?? null,
     cutoff: r.cutoff?.toISOString() ?? null,
     params: JSON.parse(r.params) as CleanupParams,
     strategy: r.strategy,

@@ -18,6 +18,7 @@ export type NewRun = {
   expiryColumn: string | null;
   expiryType: string | null;
   ttlSeconds: number | null;
+  timestampZone?: string | null;
   cutoff: Date;
   params: CleanupParams;
   strategy: string;

@@ -21,14 +21,16 @@ import { countSessions } from './count-sessions';
 export class MysqlAdapter implements TargetAdapter, MysqlSource {
   readonly dialect = 'mysql' as const;
   readonly name: string;
+  readonly timestampZone: string | null;
   readonly databaseName: string;
   readonly pool: mysql.Pool;
   private flavorPromise: Promise<MysqlFlavor> | undefined;
 
-  constructor(config: TargetConfig, opts: { timezone?: string } = {}) {
+  constructor(config: TargetConfig) {
     this.name = config.name;
+    this.timestampZone = config.timestampZone ?? null;
     this.databaseName = config.database;
-    this.pool = createMysqlPool(config.url, { timezone: opts.timezone });
+    this.pool = createMysqlPool(config.url);
   }
 
   /** Runs one query with bound values, mapping driver errors to one-line AppErrors. */
@@ -116,6 +118,6 @@ export class MysqlAdapter implements TargetAdapter, MysqlSource {
   }
 }
 
-export function createMysqlAdapter(config: TargetConfig, opts: { timezone?: string } = {}): MysqlAdapter {
-  return new MysqlAdapter(config, opts);
+export function createMysqlAdapter(config: TargetConfig): MysqlAdapter {
+  return new MysqlAdapter(config);
 }

@@ -12,6 +12,7 @@ import type {
   DeleteBatchRequest,
   DeleteBatchResult,
   ExpiredEstimate,
+  ExpiryBoundary,
   ExpiryBoundValue,
   ExplainResult,
   KeyValue,
@@ -32,11 +33,13 @@ import { describeMysqlError } from './describe-mysql-error';
 import { withStatementTimeout } from './statement-timeout';
 import type { MysqlFlavor } from './source';
 import { inspectMysqlTable } from './cleanup-inspect';
+import { instantOf, storedCutoff } from './expiry-predicate';
 import {
   countAllSql,
   countExpiredSql,
   probeExpiredSql,
   countRowsSql,
+  boundarySql,
   keysDeleteSql,
   keysetSelectSql,
   keysetCountSql,
@@ -53,6 +56,8 @@ const DEFAULT_EXACT_MAX_ROWS = 1_000_000;
 /** The check after a walk: rows it reads at most, and how long it may take before the run counts instead. */
 const PROBE_ROWS = 1_000;
 const PROBE_TIMEOUT_MS = 2_000;
+/** Finding the rows either side of the cutoff: two index probes, or scans that are not worth waiting for. */
+const BOUNDARY_TIMEOUT_MS = 3_000;
 
 type Header = { affectedRows: number };
 
@@ -199,6 +204,31 @@ export class MysqlCleanupDriver implements CleanupDriver {
 
   inspect(spec: ExpirySpec): Promise<TableFacts> {
     return inspectMysqlTable((sql, params) => this.rows(sql, params), spec);
+  }
+
+  storedCutoff(table: TableFacts, cutoff: Date): Promise<ExpiryBoundValue> {
+    return storedCutoff((sql, params) => this.rows(sql, params), table.reading, cutoff);
+  }
+
+  async boundary(table: TableFacts, bound: ExpiryBoundValue): Promise<ExpiryBoundary> {
+    const stmt = boundarySql(table, bound);
+    await this.session();
+    const t = withStatementTimeout(this.flavor, stmt.sql, BOUNDARY_TIMEOUT_MS);
+    let found: Array<{ side: string; stored: string | null; epoch: unknown }>;
+    try {
+      found = await this.rows(t.sql, [...t.params, ...stmt.params]);
+    } catch (e) {
+      // Without an expiry index both sides are a scan: the preview goes on without them.
+      if (e instanceof AppError && e.kind === 'timeout') return { newestDeleted: null, oldestKept: null, complete: false };
+      throw e;
+    }
+    const side = (name: string) => {
+      const r = found.find((x) => x.side === name);
+      if (!r || r.stored === null) return null;
+      const at = r.epoch !== null && r.epoch !== undefined ? new Date(Number(r.epoch) * 1000) : instantOf(table.reading, String(r.stored));
+      return at ? { stored: String(r.stored), at } : null;
+    };
+    return { newestDeleted: side('deleted'), oldestKept: side('kept'), complete: true };
   }
 
   async estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts: { exactMaxRows?: number } = {}): Promise<ExpiredEstimate> {

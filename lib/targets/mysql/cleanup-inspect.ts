@@ -6,8 +6,9 @@ import 'server-only';
 import type { ExpirySpec } from '../adapter';
 import type { StrategyName, TableFacts } from '../../cleanup/driver';
 import { AppError } from '../../errors';
+import { mysqlReading, type MysqlRows } from './expiry-predicate';
 
-export type MysqlRows = <R>(sql: string, params?: unknown[]) => Promise<R[]>;
+export type { MysqlRows };
 
 const TIMESTAMP_TYPES = new Set(['datetime', 'timestamp', 'date']);
 const NUMBER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'double', 'float']);
@@ -46,6 +47,8 @@ export async function inspectMysqlTable(rows: MysqlRows, spec: ExpirySpec): Prom
       'input',
     );
   }
+
+  const reading = await mysqlReading(rows, type, spec);
 
   const indexRows = await rows<IndexRow>(
     `SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS
@@ -90,6 +93,7 @@ export async function inspectMysqlTable(rows: MysqlRows, spec: ExpirySpec): Prom
     expiryColumn: col.COLUMN_NAME,
     expiryType: spec.expiryType,
     expiryDataType: col.COLUMN_TYPE,
+    reading,
     ttlSeconds: spec.ttlSeconds,
     primaryKey: pkRows.map((r) => r.COLUMN_NAME!),
     expiryIndex: idx?.INDEX_NAME ?? null,

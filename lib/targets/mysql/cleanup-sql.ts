@@ -5,10 +5,11 @@
 // kept.
 import type { ExpiryBoundValue, KeyValue, TableFacts } from '../../cleanup/driver';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
+import { expiredSql, keptSql, serverEpochSql } from './expiry-predicate';
 
 export type MysqlStatement = { sql: string; params: unknown[] };
 
-type Names = Pick<TableFacts, 'schema' | 'table' | 'expiryColumn' | 'primaryKey'>;
+type Names = Pick<TableFacts, 'schema' | 'table' | 'expiryColumn' | 'primaryKey' | 'reading'>;
 
 const q = (name: string) => quoteIdent('mysql', name);
 const rel = (t: Names) => quoteQualified('mysql', t.schema, t.table);
@@ -71,7 +72,7 @@ function expiredInRange(t: Names, cols: string[], after: KeyValue[] | null, upTo
     parts.push(c.sql);
     params.push(...c.params);
   }
-  parts.push(`${q(t.expiryColumn)} < ?`);
+  parts.push(expiredSql(t.reading, q(t.expiryColumn)));
   params.push(bound);
   return { sql: parts.join(' AND '), params };
 }
@@ -118,6 +119,7 @@ export function keysetSelectSql(
   if (!Number.isSafeInteger(size) || size < 1) throw new Error('batch size must be a positive integer');
   const col = q(t.expiryColumn);
   const params: unknown[] = [bound];
+  const expired = expiredSql(t.reading, col);
   let resume = '';
   if (after) {
     const key = keyCompare(t.primaryKey, after.row, '>');
@@ -126,7 +128,7 @@ export function keysetSelectSql(
   }
   params.push(size);
   return {
-    sql: `SELECT CAST(${col} AS CHAR) AS janitor_expiry, ${orderByKey(t.primaryKey)} FROM ${rel(t)} FORCE INDEX (${q(t.expiryIndex)}) WHERE ${col} < ?${resume} ORDER BY ${col}, ${orderByKey(t.primaryKey)} LIMIT ?`,
+    sql: `SELECT CAST(${col} AS CHAR) AS janitor_expiry, ${orderByKey(t.primaryKey)} FROM ${rel(t)} FORCE INDEX (${q(t.expiryIndex)}) WHERE ${expired}${resume} ORDER BY ${col}, ${orderByKey(t.primaryKey)} LIMIT ?`,
     params,
   };
 }
@@ -138,13 +140,13 @@ export function keysDeleteSql(t: Names, keys: KeyValue[][], bound: ExpiryBoundVa
   const tuple = one ? '?' : `(${t.primaryKey.map(() => '?').join(', ')})`;
   const lhs = one ? q(t.primaryKey[0]!) : `(${orderByKey(t.primaryKey)})`;
   return {
-    sql: `DELETE FROM ${rel(t)} WHERE ${lhs} IN (${keys.map(() => tuple).join(', ')}) AND ${q(t.expiryColumn)} < ?`,
+    sql: `DELETE FROM ${rel(t)} WHERE ${lhs} IN (${keys.map(() => tuple).join(', ')}) AND ${expiredSql(t.reading, q(t.expiryColumn))}`,
     params: [...keys.flatMap((k) => k.map(fromKeyValue)), bound],
   };
 }
 
 export function countExpiredSql(t: Names, bound: ExpiryBoundValue): MysqlStatement {
-  return { sql: `SELECT COUNT(*) AS n FROM ${rel(t)} WHERE ${q(t.expiryColumn)} < ?`, params: [bound] };
+  return { sql: `SELECT COUNT(*) AS n FROM ${rel(t)} WHERE ${expiredSql(t.reading, q(t.expiryColumn))}`, params: [bound] };
 }
 
 /**
@@ -153,7 +155,7 @@ export function countExpiredSql(t: Names, bound: ExpiryBoundValue): MysqlStateme
  */
 export function probeExpiredSql(t: Names & { expiryIndex: string }, bound: ExpiryBoundValue, limit: number): MysqlStatement {
   return {
-    sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${rel(t)} FORCE INDEX (${q(t.expiryIndex)}) WHERE ${q(t.expiryColumn)} < ? LIMIT ?) AS probe`,
+    sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${rel(t)} FORCE INDEX (${q(t.expiryIndex)}) WHERE ${expiredSql(t.reading, q(t.expiryColumn))} LIMIT ?) AS probe`,
     params: [bound, limit],
   };
 }
@@ -171,7 +173,22 @@ export function truncateSql(t: Pick<TableFacts, 'schema' | 'table'>): MysqlState
 /** All rows and expired rows in one scan: the exact estimate for a small table. */
 export function countRowsSql(t: Names, bound: ExpiryBoundValue): MysqlStatement {
   return {
-    sql: `SELECT COUNT(*) AS n, COALESCE(SUM(${q(t.expiryColumn)} < ?), 0) AS expired FROM ${rel(t)}`,
+    sql: `SELECT COUNT(*) AS n, COALESCE(SUM(${expiredSql(t.reading, q(t.expiryColumn))}), 0) AS expired FROM ${rel(t)}`,
     params: [bound],
+  };
+}
+
+/**
+ * The two rows either side of the cutoff: the newest a run would delete and
+ * the oldest it keeps, as stored text (and as epoch seconds where the server
+ * must convert). With an index on the expiry column each side is one probe.
+ */
+export function boundarySql(t: Names, bound: ExpiryBoundValue): MysqlStatement {
+  const col = q(t.expiryColumn);
+  const epoch = serverEpochSql(t.reading, col) ?? 'NULL';
+  const side = (where: string, order: string) => `SELECT CAST(${col} AS CHAR) AS stored, ${epoch} AS epoch FROM ${rel(t)} WHERE ${where} ORDER BY ${col} ${order} LIMIT 1`;
+  return {
+    sql: `SELECT 'deleted' AS side, x.* FROM (${side(expiredSql(t.reading, col), 'DESC')}) x UNION ALL SELECT 'kept', y.* FROM (${side(keptSql(t.reading, col), 'ASC')}) y`,
+    params: [bound, bound],
   };
 }

@@ -1,25 +1,9 @@
 import { createRequire } from 'node:module';
 import type mysql from 'mysql2/promise';
-import { AppError } from '../../errors';
 
 /** Loaded with the first pool, not with this module (see postgres/connect.ts). */
 let driver: typeof mysql | null = null;
 const loadMysql = () => (driver ??= createRequire(import.meta.url)('mysql2/promise') as typeof mysql);
-
-/**
- * The session `time_zone` for an offset. mysql2 also accepts 'Z' and 'local';
- * the server knows neither ('local' would be the app host's zone, which has DST
- * and is not what Django writes), so only fixed offsets are allowed.
- */
-export function sessionTimeZone(tz: string): string {
-  if (tz === 'Z') return '+00:00';
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(tz);
-  // MySQL/MariaDB accept offsets from -12:59 to +14:00 (MariaDB) / +13:59 (MySQL 8).
-  if (!m || Number(m[2]) > 13 || Number(m[3]) > 59) {
-    throw new AppError(`MySQL time zone must be an offset between -13:59 and +13:59 like +00:00 (got "${tz.slice(0, 20)}")`, 'config');
-  }
-  return tz;
-}
 
 /** The callback-style connection mysql2's pool passes to its 'connection' event. */
 type CoreConnection = {
@@ -27,9 +11,18 @@ type CoreConnection = {
   destroy: () => void;
 };
 
-export function createMysqlPool(url: string, opts: { max?: number; timezone?: string } = {}): mysql.Pool {
+/**
+ * Janitor's own connections always work in UTC: TIMESTAMP columns (stored as
+ * UTC) then read and compare as UTC, and DATETIME columns, which have no zone,
+ * are compared with a cutoff already written in the zone their application
+ * used (lib/targets/mysql/expiry-predicate.ts). The session zone is never a
+ * setting: making it one would move every TIMESTAMP comparison with it.
+ */
+const SESSION_TIME_ZONE = '+00:00';
+
+export function createMysqlPool(url: string, opts: { max?: number } = {}): mysql.Pool {
   const u = new URL(url);
-  const timeZone = sessionTimeZone(opts.timezone ?? '+00:00');
+  const timeZone = SESSION_TIME_ZONE;
   const pool = loadMysql().createPool({
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
@@ -38,9 +31,7 @@ export function createMysqlPool(url: string, opts: { max?: number; timezone?: st
     database: decodeURIComponent(u.pathname.replace(/^\//, '')),
     connectionLimit: opts.max ?? 4,
     connectTimeout: 5_000,
-    // DATETIME has no time zone: bound Dates are written in this offset (UTC by
-    // default, as Django stores them) and DATETIME values read back in it; the
-    // session time_zone below makes TIMESTAMP columns agree with that.
+    // Dates bound or read back are UTC, like the session below.
     timezone: timeZone,
     supportBigNumbers: true,
     bigNumberStrings: false,

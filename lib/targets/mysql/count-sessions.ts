@@ -1,6 +1,8 @@
 import 'server-only';
 import { AppError } from '../../errors';
-import { expiryBound } from '../../sessions/expiry';
+import { cutoffInstant } from '../../sessions/expiry';
+import type { ExpiryBoundValue } from '../../cleanup/driver';
+import { expiredSql, mysqlReading, storedCutoff, type MysqlRows } from './expiry-predicate';
 import type { ExpirySpec, SessionCounts } from '../adapter';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
 import { columnKind } from './column-kind';
@@ -15,10 +17,8 @@ const INDEX_COUNT_TIMEOUT_MS = 5_000;
 type CatalogRow = { tableName: string; columnName: string; dataType: string; rowEstimate: unknown };
 
 /**
- * Expired / live / total rows of a session table. Expired means
- * `expiryColumn < bound`, the bound computed once from `now` (and the TTL)
- * and sent as a parameter: a Date is written in the pool's time zone (UTC
- * unless configured), which is how Django stores DATETIME.
+ * Expired / live / total rows of a session table, by the predicate and the
+ * cutoff a cleanup uses (expiry-predicate.ts).
  *
  * Up to `exactMaxRows` estimated rows: one exact pass. Above it: the total is
  * the statistics' estimate, and expired rows are counted through the expiry
@@ -39,13 +39,17 @@ export async function countSessions(
   }
   const table = quoteQualified('mysql', src.databaseName, found.tableName);
   const col = quoteIdent('mysql', found.columnName);
-  const bound = expiryBound(spec, opts.now);
+  // The same reading, cutoff and predicate as a cleanup's (expiry-predicate.ts).
+  const rows: MysqlRows = (sql, params) => src.query(sql, params);
+  const reading = await mysqlReading(rows, found.dataType, spec);
+  const bound = await storedCutoff(rows, reading, cutoffInstant(spec, opts.now));
+  const expired = expiredSql(reading, col);
   const rowEstimate = toNumber(found.rowEstimate) ?? 0;
   const flavor = await src.flavor();
 
   if (rowEstimate <= opts.exactMaxRows) {
     // One pass; InnoDB reads the narrowest index that holds the column (the expiry index when there is one).
-    const q = withStatementTimeout(flavor, `SELECT COUNT(*) AS total, COALESCE(SUM(${col} < ?), 0) AS expired FROM ${table}`, EXACT_TIMEOUT_MS);
+    const q = withStatementTimeout(flavor, `SELECT COUNT(*) AS total, COALESCE(SUM(${expired}), 0) AS expired FROM ${table}`, EXACT_TIMEOUT_MS);
     try {
       const [r] = await src.query<{ total: unknown; expired: unknown }>(q.sql, [...q.params, bound]);
       const total = toNumber(r?.total) ?? 0;
@@ -56,9 +60,9 @@ export async function countSessions(
     }
   }
 
-  const expired = await countExpiredBounded(src, flavor, table, col, bound);
-  const total = Math.max(rowEstimate, expired);
-  return { expired, live: total - expired, total, exact: false };
+  const expiredCount = await countExpiredBounded(src, flavor, table, expired, bound);
+  const total = Math.max(rowEstimate, expiredCount);
+  return { expired: expiredCount, live: total - expiredCount, total, exact: false };
 }
 
 async function findColumn(src: MysqlSource, spec: ExpirySpec): Promise<CatalogRow> {
@@ -84,17 +88,17 @@ async function countExpiredBounded(
   src: MysqlSource,
   flavor: MysqlFlavor,
   table: string,
-  col: string,
-  bound: Date | number,
+  expired: string,
+  bound: ExpiryBoundValue,
 ): Promise<number> {
-  const q = withStatementTimeout(flavor, `SELECT COUNT(*) AS n FROM ${table} WHERE ${col} < ?`, INDEX_COUNT_TIMEOUT_MS);
+  const q = withStatementTimeout(flavor, `SELECT COUNT(*) AS n FROM ${table} WHERE ${expired}`, INDEX_COUNT_TIMEOUT_MS);
   try {
     const [r] = await src.query<{ n: unknown }>(q.sql, [...q.params, bound]);
     return toNumber(r?.n) ?? 0;
   } catch (e) {
     if (!(e instanceof AppError && e.kind === 'timeout')) throw e;
   }
-  return explainExpired(src, flavor, table, col, bound);
+  return explainExpired(src, flavor, table, expired, bound);
 }
 
 /**
@@ -102,17 +106,17 @@ async function countExpiredBounded(
  * With an index on the column, `rows` is what the range would read (index
  * dives: close to exact); without one it is the whole table and `filtered`
  * (MariaDB shows it with EXTENDED) the guessed share that matches.
- * Takes quoted identifiers.
+ * Takes a quoted table and the expiry predicate (expiredSql).
  */
 export async function explainExpired(
   src: MysqlSource,
   flavor: MysqlFlavor,
   table: string,
-  col: string,
-  bound: Date | number,
+  expired: string,
+  bound: ExpiryBoundValue,
 ): Promise<number> {
   const explain = flavor === 'mariadb' ? 'EXPLAIN EXTENDED' : 'EXPLAIN';
-  const plan = await src.query<{ rows: unknown; filtered: unknown }>(`${explain} SELECT COUNT(*) FROM ${table} WHERE ${col} < ?`, [bound]);
+  const plan = await src.query<{ rows: unknown; filtered: unknown }>(`${explain} SELECT COUNT(*) FROM ${table} WHERE ${expired}`, [bound]);
   const p = plan[0];
   const rows = toNumber(p?.rows) ?? 0;
   const filtered = toNumber(p?.filtered) ?? 100;

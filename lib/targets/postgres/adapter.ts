@@ -27,12 +27,14 @@ export type PostgresAdapterOptions = {
 export class PostgresAdapter implements TargetAdapter {
   readonly dialect = 'postgres' as const;
   readonly name: string;
+  readonly timestampZone: string | null;
   readonly pool: pg.Pool;
   private readonly session: PgSession;
   private readonly options: PostgresAdapterOptions;
 
   constructor(config: TargetConfig, options: PostgresAdapterOptions = {}) {
     this.name = config.name;
+    this.timestampZone = config.timestampZone ?? null;
     this.pool = createPgPool(config.url);
     this.session = createPgSession(this.pool, this.name);
     this.options = options;

@@ -14,6 +14,7 @@ import type {
   DeleteBatchRequest,
   DeleteBatchResult,
   ExpiredEstimate,
+  ExpiryBoundary,
   ExpiryBoundValue,
   ExplainResult,
   HeapWalkCursor,
@@ -30,10 +31,12 @@ import { describeDbError } from '../describe-error';
 import { nextDensity, rangeLength } from '../../cleanup/range-size';
 import { pgLockKey } from '../../cleanup/lock-name';
 import { inspectPgTable, rowsPerPage } from './cleanup-inspect';
+import { storedCutoff } from './expiry-predicate';
 import {
   countAllSql,
   countExpiredSql,
   countRowsSql,
+  boundarySql,
   heapPagesSql,
   heapWalkDelete,
   keysetDelete,
@@ -47,6 +50,8 @@ const READ_TIMEOUT_MS = 10 * 60_000;
 /** Pages a sample reads to estimate the expired share of a big table. */
 const SAMPLE_PAGES = 2_000;
 const DEFAULT_EXACT_MAX_ROWS = 1_000_000;
+/** Finding the rows either side of the cutoff: two index probes, or scans that are not worth waiting for. */
+const BOUNDARY_TIMEOUT_MS = 3_000;
 
 /** Server errors carry a SQLSTATE; anything else (socket errors) or class 08 / 57P means the session is gone. */
 function sessionLost(e: unknown): boolean {
@@ -185,6 +190,24 @@ export class PgCleanupDriver implements CleanupDriver {
 
   inspect(spec: ExpirySpec): Promise<TableFacts> {
     return inspectPgTable((sql, params) => this.rows(sql, params), spec);
+  }
+
+  storedCutoff(table: TableFacts, cutoff: Date): Promise<ExpiryBoundValue> {
+    return storedCutoff((sql, params) => this.rows(sql, params), table.reading, cutoff);
+  }
+
+  async boundary(table: TableFacts, bound: ExpiryBoundValue): Promise<ExpiryBoundary> {
+    type Row = { deleted_stored: string | null; deleted_epoch: number | null; kept_stored: string | null; kept_epoch: number | null };
+    try {
+      const { rows } = await this.inTransaction<Row>(boundarySql(table, bound), { readOnly: true, timeoutMs: BOUNDARY_TIMEOUT_MS });
+      const r = rows[0]!;
+      const side = (stored: string | null, epoch: number | null) => (stored === null || epoch === null ? null : { stored, at: new Date(epoch * 1000) });
+      return { newestDeleted: side(r.deleted_stored, r.deleted_epoch), oldestKept: side(r.kept_stored, r.kept_epoch), complete: true };
+    } catch (e) {
+      // Without an expiry index both sides are a scan: the preview goes on without them.
+      if (e instanceof AppError && e.kind === 'timeout') return { newestDeleted: null, oldestKept: null, complete: false };
+      throw e;
+    }
   }
 
   async estimateExpired(table: TableFacts, bound: ExpiryBoundValue, opts: { exactMaxRows?: number } = {}): Promise<ExpiredEstimate> {

@@ -5,8 +5,9 @@ import 'server-only';
 import type { ExpirySpec } from '../adapter';
 import type { StrategyName, TableFacts } from '../../cleanup/driver';
 import { AppError } from '../../errors';
+import { pgReading, type PgRows } from './expiry-predicate';
 
-export type PgRows = <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+export type { PgRows };
 
 const TIMESTAMP_TYPES = new Set(['timestamp', 'timestamptz', 'date']);
 const NUMBER_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']);
@@ -83,6 +84,7 @@ export async function inspectPgTable(rows: PgRows, spec: ExpirySpec): Promise<Ta
     [t.oid, t.attnum],
   );
 
+  const reading = await pgReading(rows, base, spec);
   const pages = Math.round(t.bytes / t.block_size);
   const strategies: StrategyName[] = [];
   const unsupported: TableFacts['unsupported'] = {};
@@ -99,6 +101,7 @@ export async function inspectPgTable(rows: PgRows, spec: ExpirySpec): Promise<Ta
     expiryColumn: spec.expiryColumn,
     expiryType: spec.expiryType,
     expiryDataType: t.data_type ?? base,
+    reading,
     ttlSeconds: spec.ttlSeconds,
     primaryKey: pk.map((r) => r.name),
     expiryIndex: idx?.name ?? null,

@@ -4,22 +4,21 @@
 // after the batch was planned is re-checked by PostgreSQL and kept.
 import type { ExpiryBoundValue, KeysetCursor, TableFacts } from '../../cleanup/driver';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
+import { expiredSql, instantEpochSql, keptSql, readingParams } from './expiry-predicate';
 
 export type PgStatement = { sql: string; params: unknown[] };
 
-type Names = Pick<TableFacts, 'schema' | 'table' | 'expiryColumn'>;
+type Names = Pick<TableFacts, 'schema' | 'table' | 'expiryColumn' | 'reading'>;
 
+/** The quoted names, and `expired(ph)`: the expiry predicate (expiry-predicate.ts) on placeholder ph. */
 function names(t: Names) {
-  return { rel: quoteQualified('postgres', t.schema, t.table), col: quoteIdent('postgres', t.expiryColumn) };
+  const col = quoteIdent('postgres', t.expiryColumn);
+  return { rel: quoteQualified('postgres', t.schema, t.table), col, expired: (ph: string) => expiredSql(t.reading, col, ph) };
 }
 
-/**
- * Dates travel as UTC ISO text. A `timestamp without time zone` column reads
- * the text's wall clock and ignores the zone, i.e. naive values are UTC, as
- * Rails and Django (USE_TZ) write them; `timestamptz` honours the zone.
- */
+/** The stored cutoff (expiry-predicate.ts storedCutoff) as bound: already in the column's terms. */
 export function pgBound(bound: ExpiryBoundValue): string | number {
-  return bound instanceof Date ? bound.toISOString() : bound;
+  return bound;
 }
 
 export function tid(page: number): string {
@@ -28,9 +27,9 @@ export function tid(page: number): string {
 
 /** One range of heap pages [fromPage, toPage): a TID Range Scan (PostgreSQL 14+), no index needed. */
 export function heapWalkDelete(t: Names, fromPage: number, toPage: number, bound: ExpiryBoundValue): PgStatement {
-  const { rel, col } = names(t);
+  const { rel, expired } = names(t);
   return {
-    sql: `DELETE FROM ${rel} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${col} < $3`,
+    sql: `DELETE FROM ${rel} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${expired('$3')}`,
     params: [tid(fromPage), tid(toPage), pgBound(bound)],
   };
 }
@@ -45,7 +44,7 @@ export function heapWalkDelete(t: Names, fromPage: number, toPage: number, bound
  * (expiry, ctid) for the cursor; only one row comes back to the app.
  */
 export function keysetDelete(t: Names, after: KeysetCursor['after'], size: number, bound: ExpiryBoundValue): PgStatement {
-  const { rel, col } = names(t);
+  const { rel, col, expired } = names(t);
   const params: unknown[] = [pgBound(bound), size];
   let resume = '';
   if (after) {
@@ -55,10 +54,10 @@ export function keysetDelete(t: Names, after: KeysetCursor['after'], size: numbe
   const sql = [
     'WITH batch AS MATERIALIZED (',
     `  SELECT ctid AS row_tid, ${col} AS expiry FROM ${rel}`,
-    `  WHERE ${col} < $1${resume}`,
+    `  WHERE ${expired('$1')}${resume}`,
     `  ORDER BY ${col}, ctid LIMIT $2`,
     '), del AS (',
-    `  DELETE FROM ${rel} WHERE ctid = ANY (ARRAY(SELECT row_tid FROM batch)) AND ${col} < $1 RETURNING 1`,
+    `  DELETE FROM ${rel} WHERE ctid = ANY (ARRAY(SELECT row_tid FROM batch)) AND ${expired('$1')} RETURNING 1`,
     '), last AS (',
     '  SELECT expiry, row_tid FROM batch ORDER BY expiry DESC, row_tid DESC LIMIT 1',
     ')',
@@ -69,15 +68,15 @@ export function keysetDelete(t: Names, after: KeysetCursor['after'], size: numbe
 }
 
 export function countExpiredSql(t: Names, bound: ExpiryBoundValue): PgStatement {
-  const { rel, col } = names(t);
-  return { sql: `SELECT count(*)::float8 AS n FROM ${rel} WHERE ${col} < $1`, params: [pgBound(bound)] };
+  const { rel, expired } = names(t);
+  return { sql: `SELECT count(*)::float8 AS n FROM ${rel} WHERE ${expired('$1')}`, params: [pgBound(bound)] };
 }
 
 /** All rows and expired rows in one scan: the exact estimate for a small table. */
 export function countRowsSql(t: Names, bound: ExpiryBoundValue): PgStatement {
-  const { rel, col } = names(t);
+  const { rel, expired } = names(t);
   return {
-    sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${col} < $1))::float8 AS expired FROM ${rel}`,
+    sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${expired('$1')}))::float8 AS expired FROM ${rel}`,
     params: [pgBound(bound)],
   };
 }
@@ -94,9 +93,9 @@ export function truncateSql(t: Pick<TableFacts, 'schema' | 'table'>): PgStatemen
 
 /** Expired share in a block sample: reads about `percent` of the pages, in place of a full count on a huge table. */
 export function sampleExpiredSql(t: Names, bound: ExpiryBoundValue, percent: number): PgStatement {
-  const { rel, col } = names(t);
+  const { rel, expired } = names(t);
   return {
-    sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${col} < $1))::float8 AS expired FROM ${rel} TABLESAMPLE SYSTEM ($2) REPEATABLE (42)`,
+    sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${expired('$1')}))::float8 AS expired FROM ${rel} TABLESAMPLE SYSTEM ($2) REPEATABLE (42)`,
     params: [pgBound(bound), percent],
   };
 }
@@ -106,5 +105,27 @@ export function heapPagesSql(t: Names): PgStatement {
   return {
     sql: `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::float8 AS pages`,
     params: [quoteQualified('postgres', t.schema, t.table)],
+  };
+}
+
+/**
+ * The two rows either side of the cutoff: the newest a run would delete and
+ * the oldest it keeps, as stored and as instants (epoch seconds). With an
+ * index on the expiry column each side is one index probe.
+ */
+export function boundarySql(t: Names, bound: ExpiryBoundValue): PgStatement {
+  const { rel, col, expired } = names(t);
+  const kept = keptSql(t.reading, col, '$1');
+  const at = instantEpochSql(t.reading, col, '$2');
+  const side = (where: string, order: string) =>
+    `LEFT JOIN LATERAL (SELECT ${col}::text AS stored, ${at} AS epoch FROM ${rel} WHERE ${where} ORDER BY ${col} ${order} LIMIT 1)`;
+  return {
+    sql: [
+      'SELECT d.stored AS deleted_stored, d.epoch AS deleted_epoch, k.stored AS kept_stored, k.epoch AS kept_epoch',
+      'FROM (SELECT 1) one',
+      `${side(expired('$1'), 'DESC')} d ON true`,
+      `${side(kept, 'ASC')} k ON true`,
+    ].join('\n'),
+    params: [pgBound(bound), ...readingParams(t.reading)],
   };
 }

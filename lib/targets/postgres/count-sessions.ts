@@ -1,13 +1,14 @@
-// Expired / live / total rows of one session table. The cutoff is computed
-// once (expiryBound) and bound as a parameter; the table and column names are
-// checked against the catalog and quoted before they reach SQL.
+// Expired / live / total rows of one session table, for the space report. The
+// cutoff and the predicate come from expiry-predicate.ts, as a cleanup's do;
+// the table and column names are checked against the catalog and quoted.
 import 'server-only';
 import { AppError, isAppError } from '../../errors';
-import { expiryBound } from '../../sessions/expiry';
+import { cutoffInstant } from '../../sessions/expiry';
 import type { ExpirySpec, SessionCounts } from '../adapter';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
 import { pgColumnKind } from './column-kind';
 import type { PgSession } from './pg-query';
+import { expiredSql, pgReading, storedCutoff, type PgRows } from './expiry-predicate';
 
 /** Exact counts read the whole table; this bounds them if reltuples was stale. */
 const EXACT_GUARD = { statementTimeoutMs: 30_000, lockTimeoutMs: 3_000 };
@@ -38,21 +39,6 @@ LEFT JOIN pg_type base ON base.oid = ty.typbasetype
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')
 `;
 
-/**
- * The SQL for the bound cutoff, by column type:
- * - timestamptz: compared as an instant.
- * - timestamp / date (no time zone): the cutoff is converted in the
- *   server's TimeZone, which is what the apps' own `expire < now()` does
- *   (connect-pg-simple declares `expire timestamp(6)`).
- * - integers: epoch seconds or milliseconds; bigint compares with int2/4/8
- *   and numeric columns and keeps their btree index usable.
- */
-function boundSql(typname: string): string {
-  if (typname === 'timestamptz') return '$1::timestamptz';
-  if (typname === 'timestamp' || typname === 'date') return '$1::timestamptz::timestamp';
-  return '$1::bigint';
-}
-
 export async function countPgSessions(
   session: PgSession,
   target: string,
@@ -75,10 +61,12 @@ export async function countPgSessions(
     );
   }
 
-  const bound = expiryBound(spec, opts.now);
-  const param = bound instanceof Date ? bound.toISOString() : bound;
+  // The same reading, cutoff and predicate as a cleanup's (expiry-predicate.ts).
+  const rows: PgRows = (sql, params) => session.query(sql, params);
+  const reading = await pgReading(rows, cat.typname, spec);
+  const param = await storedCutoff(rows, reading, cutoffInstant(spec, opts.now));
   const table = quoteQualified('postgres', cat.schema, cat.table);
-  const expired = `${quoteIdent('postgres', cat.column)} < ${boundSql(cat.typname)}`;
+  const expired = expiredSql(reading, quoteIdent('postgres', cat.column), '$1');
   const estimate = Math.round(Number(cat.row_estimate));
 
   if (estimate <= opts.exactMaxRows) {

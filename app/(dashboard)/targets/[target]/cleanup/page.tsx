@@ -46,6 +46,7 @@ export default async function CleanupPage({ params, searchParams }: Props) {
     expiryColumn: one(q.expiryColumn) || undefined,
     expiryType: one(q.expiryType) || undefined,
     ttlSeconds: one(q.ttlSeconds) || undefined,
+    timestampZone: one(q.timestampZone) || undefined,
   });
   if (!fields.success) {
     return (
@@ -87,6 +88,7 @@ export default async function CleanupPage({ params, searchParams }: Props) {
     maxActiveConnections: '',
     strategy: one(q.strategy) ?? CLEANUP_DEFAULTS.strategy,
     ttlSeconds: spec.ttlSeconds === null ? '' : String(spec.ttlSeconds),
+    timestampZone: spec.timestampZone ?? '',
   };
 
   return (
@@ -114,13 +116,14 @@ export default async function CleanupPage({ params, searchParams }: Props) {
               defaults={defaults}
               strategies={strategyOptions(info.dialect)}
               showTtl={showTtl}
+              showZone={spec.expiryType === 'timestamp'}
               ttlHint={preset?.defaultTtlSeconds ? `Sessions older than this are expired; the ${preset.name} default is ${preset.defaultTtlSeconds.toLocaleString('en-US')} s.` : undefined}
             />
           </Card>
         </div>
         <div className="lg:col-span-2">
           <Card title="Preview">
-            <Suspense key={JSON.stringify([previewParams.deleteCount, previewParams.sleepSeconds, previewParams.strategy, spec.ttlSeconds])} fallback={<PreviewSkeleton />}>
+            <Suspense key={JSON.stringify([previewParams.deleteCount, previewParams.sleepSeconds, previewParams.strategy, spec.ttlSeconds, spec.timestampZone])} fallback={<PreviewSkeleton />}>
               <CleanupPreview target={info.name} spec={spec} params={previewParams} sample={!active} />
             </Suspense>
           </Card>
