@@ -13,7 +13,7 @@ export function parseFlags<S extends z.ZodType>(
 ): { flags: z.infer<S>; positionals: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: opts.positionals ?? false });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: opts.positionals ?? false });
   } catch (e) {
     // parseArgs's first line says what is wrong and repeats the argument, e.g. "Unknown option '--foo'":
     // control characters in it are shown as escapes so the error stays one line
@@ -26,6 +26,25 @@ export function parseFlags<S extends z.ZodType>(
     throw new AppError(`${flag}${issue.message}`, 'input');
   }
   return { flags: result.data, positionals: parsed.positionals };
+}
+
+/**
+ * `--delete-count -5` as `--delete-count=-5`: parseArgs takes a value that
+ * starts with "-" for an option and calls it ambiguous, so a negative number
+ * never reached the validation that says what is wrong with it.
+ */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    if (options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** --url / --target: exactly one. */

@@ -59,6 +59,7 @@ export function reportOutcome(outcome: RunOutcome, json: boolean, signal: NodeJS
   } else {
     const what = `${formatCount(outcome.totalDeleted)} rows deleted in ${outcome.batches} batches, ${formatDuration(outcome.seconds)}`;
     if (outcome.status === 'completed') console.log(`completed: ${what}`);
+    if (outcome.analyzed) console.log('error' in outcome.analyzed ? `could not refresh the table's statistics: ${outcome.analyzed.error}` : `statistics refreshed (ANALYZE) in ${formatDuration(outcome.analyzed.seconds)}`);
     else if (outcome.status === 'paused') console.log(`paused: ${what}; resume with: npx janitor runs resume ${outcome.runId}`);
     else if (outcome.status === 'cancelled') console.log(`cancelled: ${what}; resume with: npx janitor runs resume ${outcome.runId}`);
     else if (outcome.status === 'lost') console.log(`stopped: the run was taken over or ended elsewhere`);

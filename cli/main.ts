@@ -1,27 +1,7 @@
 // Dispatches `janitor <command>`. Each command lives in cli/commands and is a
 // thin door into lib/: parse and validate flags, call lib, print.
 import { fail } from './output';
-
-const USAGE = `janitor — where the database space goes, and graceful session cleanup
-
-  janitor serve                                   start the dashboard (npm start)
-  janitor stats (--url URL | --target NAME) [--json] [--limit N]
-  janitor users add NAME --role viewer|operator   (password on stdin)
-  janitor users list
-  janitor cleanup (--url URL | --target NAME) --table NAME [--schema S]
-          [--preset django|rails|laravel|connect-pg-simple|express-mysql-session
-           | --expiry-column C --expiry-type timestamp|epoch-s|epoch-ms] [--ttl-seconds N]
-          [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S]
-          [--target-batch-ms MS] [--max-replica-lag S] [--max-active-connections N]
-          [--retry-for S] [--strategy auto|heap-walk|pk-range|keyset] [--dry-run] [--json]
-  janitor runs list [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID
-  janitor reclaim (--url URL | --target NAME) --table NAME [--schema S] --mode full|vacuum|analyze|optimize
-          [--lock-timeout S] [--statement-timeout S] [--retries N] [--retry-pause S] [--json]
-  janitor logout-all (--url URL | --target NAME) --table NAME [--schema S] [--preset P
-           | --expiry-column C --expiry-type T] --yes [--instant [--lock-timeout S]] [--json]
-          (graceful batches like cleanup, every session; --instant truncates)
-
-Targets are configured as JANITOR_TARGET_<NAME>=postgresql://… or mysql://…`;
+import { COMMAND_USAGE, USAGE, wantsHelp } from './usage';
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -46,6 +26,10 @@ async function main() {
   if (!load) {
     process.stderr.write(`janitor: unknown command "${name.slice(0, 40)}"\n\n${USAGE}\n`);
     process.exit(2);
+  }
+  if (wantsHelp(argv)) {
+    console.log(COMMAND_USAGE[name]);
+    return;
   }
   const run = await load();
   await run(argv);

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { parseTargetUrl, type TargetConfig } from './targets/target-url';
 import { AppError } from './errors';
 import { timestampZoneSchema, ZONE_HELP } from './sessions/timestamp-zone';
+import { parseTrustedProxies } from './auth/client-address';
+import type { BlockList } from 'node:net';
 
 const TARGET_PREFIX = 'JANITOR_TARGET_';
 const ZONE_PREFIX = 'JANITOR_TIMESTAMP_ZONE_';
@@ -19,11 +21,13 @@ const baseSchema = z.object({
   JANITOR_MYSQL_TIMEZONE: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be an offset like +00:00').optional(),
   // Tables above this many estimated rows get estimated instead of exact session counts.
   JANITOR_EXACT_COUNT_MAX_ROWS: z.coerce.number().int().positive().default(5_000_000),
+  // Proxies whose X-Forwarded-For is believed: IPs or CIDR ranges, comma-separated.
+  JANITOR_TRUSTED_PROXIES: z.string().max(4000).default(''),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   NODE_ENV: z.string().optional(),
 });
 
-export type Env = z.infer<typeof baseSchema> & { targets: TargetConfig[] };
+export type Env = z.infer<typeof baseSchema> & { targets: TargetConfig[]; trustedProxies: BlockList | null };
 
 let cached: Env | undefined;
 
@@ -46,7 +50,13 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     if (!targets.some((t) => t.name === name)) throw new AppError(`${key} names no target (set JANITOR_TARGET_${name.toUpperCase()} too)`, 'config');
   }
   targets.sort((a, b) => a.name.localeCompare(b.name));
-  return { ...parsed.data, targets };
+  let trustedProxies: BlockList | null = null;
+  try {
+    if (parsed.data.JANITOR_TRUSTED_PROXIES.trim()) trustedProxies = parseTrustedProxies(parsed.data.JANITOR_TRUSTED_PROXIES);
+  } catch (e) {
+    throw new AppError(`JANITOR_TRUSTED_PROXIES: ${(e as Error).message}`, 'config');
+  }
+  return { ...parsed.data, targets, trustedProxies };
 }
 
 /** The zone a target's naive timestamps are written in, when its configuration says (timestamp-zone.ts). */

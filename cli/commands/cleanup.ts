@@ -1,7 +1,7 @@
 // janitor cleanup (--url URL | --target NAME) --table NAME [--schema S]
 //   [--preset P | --expiry-column C --expiry-type timestamp|epoch-s|epoch-ms] [--ttl-seconds N]
 //   [--timestamp-zone utc|server|ZONE]
-//   [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S] [--dry-run] [--json]
+//   [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S] [--no-analyze] [--dry-run] [--json]
 import { z } from 'zod';
 import { parseFlags, targetFlags, targetSelection } from '../args';
 import { printJson } from '../output';
@@ -31,6 +31,7 @@ export const cleanupFlags = {
   'retry-for': { type: 'string' },
   strategy: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  'no-analyze': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 } as const;
 
@@ -63,6 +64,7 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
     maxActiveConnections: f['max-active-connections'],
     retryForSeconds: f['retry-for'],
     strategy: f.strategy,
+    analyze: !f['no-analyze'],
   };
   const json = Boolean(f.json);
 

@@ -27,7 +27,7 @@ const flagsSchema = z.intersection(
 );
 
 /** Batch settings belong to the graceful run; a TRUNCATE has none. */
-const BATCH_FLAGS = ['delete-count', 'sleep-seconds', 'iteration-count', 'max-runtime', 'target-batch-ms', 'max-replica-lag', 'max-active-connections', 'retry-for', 'strategy', 'ttl-seconds'];
+const BATCH_FLAGS = ['no-analyze', 'delete-count', 'sleep-seconds', 'iteration-count', 'max-runtime', 'target-batch-ms', 'max-replica-lag', 'max-active-connections', 'retry-for', 'strategy', 'ttl-seconds'];
 
 /** argv without this command's own flags: what `janitor cleanup` parses. */
 function withoutOwnFlags(argv: string[]): string[] {
@@ -51,7 +51,7 @@ export async function logoutAllCommand(argv: string[]) {
   const spec = { schema: f.schema, table: f.table, preset: f.preset, expiryColumn: f['expiry-column'], expiryType: f['expiry-type'] };
   if (f.instant && f['dry-run']) throw new AppError('--dry-run shows the graceful run; it does not go with --instant', 'input');
   if (f.instant) {
-    const given = BATCH_FLAGS.filter((k) => f[k] !== undefined);
+    const given = BATCH_FLAGS.filter((k) => f[k] !== undefined && f[k] !== false);
     if (given.length) throw new AppError(`--instant truncates the table at once; --${given[0]} is a setting of the graceful run`, 'input');
   } else if (f['lock-timeout'] !== undefined) {
     throw new AppError('--lock-timeout goes with --instant (the graceful run waits for row locks per batch)', 'input');

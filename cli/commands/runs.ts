@@ -1,19 +1,22 @@
 // janitor runs list [--json] [--limit N]
+// janitor runs show ID [--json]   (with the settings each batch ran with)
 // janitor runs resume ID [--url URL] [--json]
 // janitor runs pause ID | janitor runs cancel ID
 import { z } from 'zod';
 import { parseFlags } from '../args';
 import { printJson, table } from '../output';
 import { progressPrinter, reportOutcome, waitForRun } from '../cleanup-progress';
-import { listRuns } from '@/lib/store/runs/read-runs';
+import { getRun, listKnobBatches, listRuns } from '@/lib/store/runs/read-runs';
+import { describeKnobChange, knobChanges } from '@/lib/cleanup/knob-changes';
 import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { resumeCleanupRun } from '@/lib/cleanup/start-run';
 import { cancelRun, pauseRun } from '@/lib/cleanup/control-run';
 import { AppError } from '@/lib/errors';
 import { formatCount, formatDuration } from '@/lib/format';
 
-const USAGE = 'usage: janitor runs list [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID';
-const runId = z.string().regex(/^[a-z0-9]{10,40}$/, 'run ids look like cmc4k3…');
+const USAGE = 'usage: janitor runs list [--json] | runs show ID [--json] | runs resume ID [--url URL] [--json] | runs pause ID | runs cancel ID';
+// Any id-shaped word is looked up, so a mistyped id answers "no run X" rather than the usage.
+const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'run ids are letters and digits, e.g. cmc4k3…');
 
 export async function runsCommand(argv: string[]) {
   const [sub, ...rest] = argv;
@@ -33,6 +36,28 @@ export async function runsCommand(argv: string[]) {
           ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],
         ),
       );
+      return;
+    }
+    case 'show': {
+      const { flags, positionals } = parseFlags(rest, { json: { type: 'boolean', default: false } }, z.object({ json: z.boolean() }), { positionals: true });
+      const id = runId.safeParse(positionals[0]);
+      if (positionals.length !== 1 || !id.success) throw new AppError(USAGE, 'input');
+      await markInterruptedRuns();
+      const run = await getRun(id.data);
+      if (!run) throw new AppError(`no run ${id.data}`, 'not-found');
+      const changes = knobChanges(await listKnobBatches(run.id));
+      if (flags.json) return printJson({ ...run, settingsByBatch: changes.map((c) => ({ fromBatch: c.fromBatch, ...c.knobs })) });
+      const what = run.kind === 'logout-all' ? 'log everyone out of' : 'cleanup of';
+      console.log(`run ${run.id}: ${what} ${run.schema}.${run.table} on ${run.target}, ${run.status}`);
+      console.log(`started by ${run.startedBy} at ${(run.startedAt ?? run.createdAt).replace('T', ' ').slice(0, 19)} UTC; ${run.kind === 'logout-all' ? 'every session' : `rows expired before ${run.cutoff?.replace('T', ' ').slice(0, 19)} UTC`}`);
+      console.log(`deleted ${formatCount(run.totalDeleted)}${run.expiredAtStart === null ? '' : ` of ${formatCount(run.expiredAtStart)}`} in ${formatCount(run.batchCount)} batches, ${formatDuration(run.activeSeconds)} of work; strategy ${run.strategy ?? '—'}`);
+      if (run.error) console.log(`error: ${run.error}`);
+      console.log('settings by batch:');
+      if (changes.length === 0) console.log(`  (no batches yet) delete count ${formatCount(run.params.deleteCount)}, sleep ${run.params.sleepSeconds} s`);
+      changes.forEach((c, i) => {
+        const end = changes[i + 1]?.fromBatch;
+        console.log(`  ${end ? `batches ${c.fromBatch}-${end - 1}` : `from batch ${c.fromBatch}`}: ${describeKnobChange(c, changes[i - 1])}`);
+      });
       return;
     }
     case 'resume': {

@@ -1,13 +1,14 @@
 // janitor serve — what `npm start` runs: validate the config, migrate the
 // store, create the admin, start the embedded demo target when no target is
 // configured, build the web app if needed, and run `next start`.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { env, childEnv } from '@/lib/env';
 import { bootstrap } from '@/lib/bootstrap';
 import { startDemoServer } from '@/lib/demo/server';
+import { demoAddressFile, removeDemoAddress, writeDemoAddress } from '@/lib/demo/address-file';
 import { store } from '@/lib/store/client';
 import { upsertUser } from '@/lib/auth/users';
 
@@ -24,13 +25,40 @@ function newestMtime(p: string): number {
   return max;
 }
 
-function buildIfNeeded() {
+/**
+ * Builds the web app when the sources are newer than the build. Its ~40 lines
+ * of output go to data/build.log; the terminal gets a line every 15 s, so a
+ * first start is not a silent minute, and the sign-in printed later does not
+ * scroll away.
+ */
+async function buildIfNeeded(logDir: string) {
   const buildId = '.next/BUILD_ID';
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (built && SOURCES.every((s) => newestMtime(s) <= built)) return;
-  console.log(built ? 'web: sources changed, rebuilding…' : 'web: building the dashboard (once, about a minute)…');
-  const r = spawnSync('npx', ['--no-install', 'next', 'build'], { stdio: 'inherit', env: childEnv({ NEXT_TELEMETRY_DISABLED: '1' }) });
-  if (r.status !== 0) throw new Error('next build failed');
+  const logFile = path.join(logDir, 'build.log');
+  console.log(`web: ${built ? 'sources changed, rebuilding' : 'building the dashboard (first start, about a minute on two cores)'}; output in ${logFile.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), logFile) : logFile}`);
+  const started = Date.now();
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'build'], { stdio: ['ignore', log, log], env: childEnv({ NEXT_TELEMETRY_DISABLED: '1' }) });
+  const tick = setInterval(() => console.log(`web: still building (${Math.round((Date.now() - started) / 1000)} s)…`), 15_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearInterval(tick);
+  closeSync(log);
+  if (code !== 0) {
+    const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-30).join('\n');
+    throw new Error(`next build failed (exit ${code}); the end of ${logFile}:\n${tail}`);
+  }
+  console.log(`web: built in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** Waits until the dashboard answers, so the address is printed when it works. */
+async function waitUntilServing(port: number, child: { exitCode: number | null }) {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/login`, { redirect: 'manual' }).then((r) => r.status < 500, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
 }
 
 export async function serveCommand() {
@@ -39,28 +67,36 @@ export async function serveCommand() {
   const extra: Record<string, string> = { NEXT_TELEMETRY_DISABLED: '1' };
   let demo: Awaited<ReturnType<typeof startDemoServer>> | undefined;
   if (e.targets.length === 0) {
-    demo = await startDemoServer({ log: console.log });
+    // Beside the store (./data/demo by default), so each store has its own demo.
+    demo = await startDemoServer({ log: console.log, dataDir: path.join(path.dirname(demoAddressFile()), 'demo') });
     extra.JANITOR_TARGET_DEMO = demo.url;
+    writeDemoAddress(demo.url);
     const db = await store();
     if (!(await db.user.findUnique({ where: { username: DEMO_USER } })) && !e.JANITOR_ADMIN_USER) {
       await upsertUser({ username: DEMO_USER, password: DEMO_PASSWORD, role: 'operator' });
     }
     console.log('demo: no JANITOR_TARGET_* configured, serving the embedded demo database');
-    if (!e.JANITOR_ADMIN_USER) console.log(`demo: sign in as "${DEMO_USER}" with password "${DEMO_PASSWORD}"`);
   } else {
     console.log(`targets: ${e.targets.map((t) => `${t.name} (${t.dialect})`).join(', ')}`);
   }
-  buildIfNeeded();
+  await buildIfNeeded(path.dirname(demoAddressFile()));
   // Next's own bin under this node, not `npx next`: npx and its shell do not pass
   // SIGTERM on, so stopping `janitor serve` left the server holding the port
   // (and serving without the demo database).
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(e.PORT)], { stdio: 'inherit', env: childEnv(extra) });
-  console.log(`web: http://localhost:${e.PORT}`);
+  const child = spawn(process.execPath, ['--import', path.resolve('cli/peer-address-hook.mjs'), nextBin, 'start', '-p', String(e.PORT)], { stdio: 'inherit', env: childEnv(extra) });
   const stop = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 0)));
+  const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 0)));
+  // Last, once the page answers: what a newcomer needs, below Next's own lines.
+  if (await waitUntilServing(e.PORT, child)) {
+    console.log(`\nJanitor is ready: http://localhost:${e.PORT}`);
+    if (demo && !e.JANITOR_ADMIN_USER) console.log(`  sign in as "${DEMO_USER}" with password "${DEMO_PASSWORD}"`);
+    if (demo) console.log('  the CLI reaches the demo from another terminal: npx janitor stats --target demo');
+  }
+  const code = await exited;
+  if (demo) removeDemoAddress();
   await demo?.stop();
   process.exit(code);
 }

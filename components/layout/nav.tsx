@@ -2,37 +2,45 @@ import Link from 'next/link';
 import { signOutAction } from '@/lib/actions/sign-in';
 import type { SignedInUser } from '@/lib/auth/sessions';
 
-export function Nav({ user }: { user: SignedInUser }) {
+// On a phone the links get a row of their own under the name and Sign out,
+// so neither is pushed off-screen.
+export function Nav({ user }: { user: SignedInUser | null }) {
   const links = [
     { href: '/', label: 'Overview' },
     { href: '/runs', label: 'Runs' },
     { href: '/operations', label: 'Operations' },
-    ...(user.role === 'operator' ? [{ href: '/audit', label: 'Audit log' }] : []),
+    ...(user?.role === 'operator' ? [{ href: '/audit', label: 'Audit log' }] : []),
   ];
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-7xl items-center justify-between gap-6 px-6 py-3">
-        <div className="flex items-center gap-6">
-          <Link href="/" className="text-base font-semibold tracking-tight">
-            Janitor
-          </Link>
-          <nav className="flex gap-4 text-sm">
-            {links.map((l) => (
-              <Link key={l.href} href={l.href} className="text-slate-600 hover:text-slate-900">
-                {l.label}
-              </Link>
-            ))}
-          </nav>
-        </div>
-        <div className="flex items-center gap-3 text-sm text-slate-600">
-          <span>
-            {user.username} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{user.role}</span>
-          </span>
-          <form action={signOutAction}>
-            <button type="submit" className="text-slate-500 hover:text-slate-900">
-              Sign out
-            </button>
-          </form>
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <Link href="/" className="text-base font-semibold tracking-tight">
+          Janitor
+        </Link>
+        <nav aria-label="Main" className="order-last flex w-full gap-4 overflow-x-auto text-sm sm:order-none sm:w-auto">
+          {links.map((l) => (
+            <Link key={l.href} href={l.href} className="whitespace-nowrap text-slate-600 hover:text-slate-900">
+              {l.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
+          {user ? (
+            <>
+              <span className="flex items-center gap-1 whitespace-nowrap">
+                <span className="max-w-[9rem] truncate">{user.username}</span> <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{user.role}</span>
+              </span>
+              <form action={signOutAction}>
+                <button type="submit" className="whitespace-nowrap text-slate-500 hover:text-slate-900">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <Link href="/login" className="text-slate-500 hover:text-slate-900">
+              Sign in
+            </Link>
+          )}
         </div>
       </div>
     </header>

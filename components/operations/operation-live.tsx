@@ -163,7 +163,7 @@ function Progress({ op, elapsed, idLabel }: { op: OperationView; elapsed: number
               id="blocks"
               label="Heap blocks scanned"
               value={blocks ? `${formatCount(blocks.scanned)} of ${formatCount(blocks.total)}` : '—'}
-              hint={blocks ? 'pg_stat_progress_cluster' : 'once the rewrite has its lock'}
+              hint={blocks ? 'pg_stat_progress_cluster' : op.status === 'running' || op.status === 'queued' ? 'once the rewrite has its lock' : 'no progress figures were recorded'}
             />
             <Metric
               id="written"

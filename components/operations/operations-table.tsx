@@ -10,7 +10,7 @@ import { OperationStatusBadge, operationDuration } from './operation-status-badg
 export function OperationsTable({ operations, now }: { operations: OperationView[]; now: string }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="w-full text-sm">
+      <table className="stack-table w-full text-sm">
         <thead className="bg-slate-50 text-xs text-slate-600">
           <tr>
             <th scope="col" className="px-3 py-2 text-left font-medium">Status</th>
@@ -38,16 +38,16 @@ export function OperationsTable({ operations, now }: { operations: OperationView
                     {o.table}
                   </Link>
                 </td>
-                <td className="whitespace-nowrap px-3 py-2 text-slate-700">{modeLabel(o.params.dialect ?? 'postgres', o.mode)}</td>
-                <td className="px-3 py-2 text-slate-700">{o.target.startsWith('url:') ? o.target.slice(4) : o.target}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatBytes(o.beforeBytes)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">
+                <td data-label="Operation" className="whitespace-nowrap px-3 py-2 text-slate-700">{modeLabel(o.params.dialect ?? 'postgres', o.mode)}</td>
+                <td data-label="Target" className="px-3 py-2 text-slate-700">{o.target.startsWith('url:') ? o.target.slice(4) : o.target}</td>
+                <td data-label="Before" className="px-3 py-2 text-right tabular-nums">{formatBytes(o.beforeBytes)}</td>
+                <td data-label="After" className="px-3 py-2 text-right tabular-nums">
                   {formatBytes(o.afterBytes)}
                   {back !== null && back > 0 && <span className="ml-1 text-xs text-emerald-700">(−{formatBytes(back)})</span>}
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{operationDuration(o.seconds)}</td>
-                <td className="px-3 py-2 text-slate-700">{o.startedBy}</td>
-                <td className="px-3 py-2 text-slate-600" title={formatUtc(o.createdAt, { seconds: true })}>
+                <td data-label="Duration" className="px-3 py-2 text-right tabular-nums">{operationDuration(o.seconds)}</td>
+                <td data-label="Started by" className="px-3 py-2 text-slate-700">{o.startedBy}</td>
+                <td data-label="When" className="px-3 py-2 text-slate-600" title={formatUtc(o.createdAt, { seconds: true })}>
                   {formatAgo(o.createdAt, now)}
                 </td>
               </tr>

@@ -7,7 +7,7 @@ import { useActionState, useState, useTransition } from 'react';
 import { usePathname, useRouter } from 'next/navigation';
 import { startReclaimAction, type StartReclaimState } from '@/lib/actions/start-reclaim';
 import type { ReclaimMode } from '@/lib/schemas/reclaim';
-import { BusyTableAlert } from '@/components/runs/busy-table-alert';
+import { BusyTableAlert, alreadyShown } from '@/components/runs/busy-table-alert';
 import { Button } from '@/components/ui/button';
 import { Choice } from '@/components/ui/choice';
 import { Field } from '@/components/ui/field';
@@ -22,6 +22,7 @@ export function ReclaimForm({
   modes,
   mode: initialMode,
   defaults,
+  shownBusy = {},
 }: {
   target: string;
   schema: string;
@@ -29,6 +30,8 @@ export function ReclaimForm({
   modes: ModeOption[];
   mode: ReclaimMode;
   defaults: ReclaimFormDefaults;
+  /** the run / operation the page already warns about: its banner is not repeated here */
+  shownBusy?: { runId?: string; operationId?: string };
 }) {
   const [state, action, pending] = useActionState<StartReclaimState, FormData>(startReclaimAction, {});
   const [mode, setMode] = useState<ReclaimMode>(initialMode);
@@ -50,9 +53,13 @@ export function ReclaimForm({
       <input type="hidden" name="schema" value={schema} />
       <input type="hidden" name="table" value={table} />
 
-      {state.error && <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />}
+      {state.error && (alreadyShown(state, shownBusy) ? (
+        <p role="status" className="text-sm text-amber-800">Not started: see the warning above.</p>
+      ) : (
+        <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />
+      ))}
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <fieldset className="space-y-2">
           <legend className="text-sm font-semibold text-slate-800">Operation</legend>
           <div className="space-y-2">
@@ -65,7 +72,7 @@ export function ReclaimForm({
 
         <fieldset className="space-y-3">
           <legend className="text-sm font-semibold text-slate-800">Safety</legend>
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Field
               id="lockTimeoutSeconds"
               name="lockTimeoutSeconds"

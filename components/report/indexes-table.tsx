@@ -73,6 +73,7 @@ export function IndexesTable({ indexes }: { indexes: IndexStat[] }) {
       filterText={filterText}
       filterLabel="Filter indexes"
       noun="indexes"
+      urlKey="indexes"
       initialSort={{ key: 'bytes', dir: 'desc' }}
       pageSize={50}
     />

@@ -31,11 +31,15 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
   }
   const anyEstimate = sessionTables.some((s) => s.exact === false);
   const approx = (s: SessionTableStat) => (s.exact === false ? '≈ ' : '');
+  // Below 640 px each session table is a block of its own (name, rule, the
+  // three counts side by side, the share, the actions), so the numbers and
+  // buttons are on screen instead of behind a sideways scroll. Labels on a
+  // phone come from data-label through CSS, so the cells' text stays the figure.
   return (
     <div className="space-y-2">
-      <div className="overflow-x-auto rounded-md border border-slate-200">
-        <table className="w-full text-sm">
-          <thead className="bg-slate-50 text-xs text-slate-600">
+      <div className="rounded-md border border-slate-200 sm:overflow-x-auto">
+        <table className="block w-full text-sm sm:table">
+          <thead className="hidden bg-slate-50 text-xs text-slate-600 sm:table-header-group">
             <tr>
               <th scope="col" className="px-3 py-2 text-left font-medium">Session table</th>
               <th scope="col" className="px-3 py-2 text-left font-medium">Preset</th>
@@ -47,23 +51,29 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
               {canClean && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="block divide-y divide-slate-100 sm:table-row-group">
             {sessionTables.map((s) => {
               const share = s.total > 0 ? s.expired / s.total : 0;
               return (
-                <tr key={`${s.schema}.${s.table}`}>
-                  <td className="whitespace-nowrap px-3 py-2 font-medium text-slate-900">
+                <tr key={`${s.schema}.${s.table}`} className="grid grid-cols-3 gap-x-3 gap-y-2 p-3 sm:table-row sm:p-0">
+                  <td className="col-span-3 min-w-0 break-all font-medium text-slate-900 sm:table-cell sm:whitespace-nowrap sm:break-normal sm:px-3 sm:py-2">
                     <span className="text-slate-400" title={s.schema}>{middleTruncate(s.schema, 24)}.</span>
                     {s.table}
                   </td>
-                  <td className="whitespace-nowrap px-3 py-2 text-slate-700">{s.preset}</td>
-                  <td className="px-3 py-2 text-slate-700">
+                  <td className="text-slate-700 sm:table-cell sm:whitespace-nowrap sm:px-3 sm:py-2">{s.preset}</td>
+                  <td className="col-span-2 text-slate-700 sm:table-cell sm:px-3 sm:py-2">
                     <code className="text-xs">{s.expiryColumn}</code> {ruleText(s)}
                   </td>
-                  <td className="px-3 py-2 text-right font-semibold tabular-nums text-slate-900">{approx(s) + formatCount(s.expired)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{approx(s) + formatCount(s.live)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{approx(s) + formatCount(s.total)}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Expired" className="cell-label font-semibold tabular-nums text-slate-900 sm:table-cell sm:px-3 sm:py-2 sm:text-right">
+                    <span>{approx(s) + formatCount(s.expired)}</span>
+                  </td>
+                  <td data-label="Live" className="cell-label tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
+                    <span>{approx(s) + formatCount(s.live)}</span>
+                  </td>
+                  <td data-label="Total" className="cell-label tabular-nums sm:table-cell sm:px-3 sm:py-2 sm:text-right">
+                    <span>{approx(s) + formatCount(s.total)}</span>
+                  </td>
+                  <td className="col-span-3 sm:table-cell sm:px-3 sm:py-2">
                     <span className="flex items-center gap-2">
                       <span aria-hidden className="h-2 w-24 overflow-hidden rounded-full bg-slate-100">
                         <span className="block h-full bg-amber-500" style={{ width: `${share * 100}%` }} />
@@ -72,7 +82,7 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
                     </span>
                   </td>
                   {canClean && (
-                    <td className="whitespace-nowrap px-3 py-2 text-right">
+                    <td className="col-span-3 flex flex-wrap gap-2 sm:table-cell sm:whitespace-nowrap sm:px-3 sm:py-2 sm:text-right">
                       <Link
                         href={cleanupHref(target, s)}
                         prefetch={false}
@@ -83,7 +93,7 @@ export function SessionTables({ target, sessionTables, canClean }: { target: str
                       <Link
                         href={logoutAllHref(target, s)}
                         prefetch={false}
-                        className="ml-2 inline-flex items-center whitespace-nowrap rounded-md px-2.5 py-1 text-xs font-medium text-red-700 ring-1 ring-inset ring-red-200 hover:bg-red-50"
+                        className="inline-flex items-center whitespace-nowrap rounded-md px-2.5 py-1 text-xs font-medium text-red-700 ring-1 ring-inset ring-red-200 hover:bg-red-50 sm:ml-2"
                       >
                         Log everyone out
                       </Link>

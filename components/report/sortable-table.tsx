@@ -1,8 +1,11 @@
 'use client';
 // A table sorted by clicking a header (again to reverse) and filtered by a
 // text box. Long lists show the first rows with a "Show all" button, so a
-// database with thousands of tables stays responsive.
-import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
+// database with thousands of tables stays responsive. Sort and filter live in
+// the address (?tables.sort=rows&tables.dir=asc&tables.q=sess), so a reload or
+// a shared link shows the same view.
+import { useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'next/navigation';
 
 export type Column<R> = {
   key: string;
@@ -25,6 +28,7 @@ export function SortableTable<R>({
   noun,
   initialSort,
   pageSize = 100,
+  urlKey,
 }: {
   rows: R[];
   columns: Column<R>[];
@@ -35,9 +39,28 @@ export function SortableTable<R>({
   noun: string;
   initialSort: Sort;
   pageSize?: number;
+  /** prefix of this table's keys in the address, e.g. "tables" */
+  urlKey: string;
 }) {
-  const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<Sort>(initialSort);
+  const params = useSearchParams();
+  const fromUrl = (): Sort => {
+    const key = params.get(`${urlKey}.sort`);
+    const dir = params.get(`${urlKey}.dir`);
+    return key && columns.some((c) => c.key === key && c.sortValue) ? { key, dir: dir === 'asc' ? 'asc' : 'desc' } : initialSort;
+  };
+  const [filter, setFilter] = useState(() => (params.get(`${urlKey}.q`) ?? '').slice(0, 200));
+  const [sort, setSort] = useState<Sort>(fromUrl);
+  // Written with history.replaceState: no navigation, no new server render, and Next's useSearchParams follows it.
+  useEffect(() => {
+    const q = new URLSearchParams(window.location.search);
+    const set = (k: string, v: string | null) => (v ? q.set(`${urlKey}.${k}`, v) : q.delete(`${urlKey}.${k}`));
+    const isDefault = sort.key === initialSort.key && sort.dir === initialSort.dir;
+    set('sort', isDefault ? null : sort.key);
+    set('dir', isDefault ? null : sort.dir);
+    set('q', filter.trim() || null);
+    const next = q.toString();
+    if (next !== window.location.search.replace(/^\?/, '')) window.history.replaceState(window.history.state, '', `${window.location.pathname}${next ? `?${next}` : ''}`);
+  }, [sort, filter, urlKey, initialSort.key, initialSort.dir]);
   const [showAll, setShowAll] = useState(false);
   const deferredFilter = useDeferredValue(filter);
 

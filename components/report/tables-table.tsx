@@ -115,6 +115,7 @@ export function TablesTable({
       filterText={filterText}
       filterLabel="Filter tables"
       noun="tables"
+      urlKey="tables"
       initialSort={{ key: 'total', dir: 'desc' }}
     />
   );

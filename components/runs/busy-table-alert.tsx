@@ -26,3 +26,8 @@ export function BusyTableAlert({ error, runId, operationId }: { error: string; r
     </Alert>
   );
 }
+
+/** True when the page above the form already shows the banner for this run or operation. */
+export function alreadyShown(state: { runningRunId?: string; runningOperationId?: string }, shown: { runId?: string; operationId?: string }): boolean {
+  return Boolean((state.runningRunId && state.runningRunId === shown.runId) || (state.runningOperationId && state.runningOperationId === shown.operationId));
+}

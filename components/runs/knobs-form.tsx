@@ -49,7 +49,7 @@ export function KnobsForm({ run }: { run: RunView }) {
       className="space-y-3"
       noValidate
     >
-      <div key={version} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div key={version} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
         {KNOBS.map((k) => (
           <Field
             key={k.name}

@@ -44,7 +44,7 @@ export function ReclaimOffer({ run, canControl }: { run: RunView; canControl: bo
         about {formatDuration(Math.max(1, p.estimatedSeconds))}.
       </p>
       {canControl && (
-        <Link href={href} className="inline-flex items-center whitespace-nowrap rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+        <Link href={href} className="inline-flex items-center rounded-md text-left sm:whitespace-nowrap bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
           Reclaim space with {p.modeLabel}
         </Link>
       )}

@@ -3,7 +3,8 @@
 import type { ReactNode } from 'react';
 import { formatCount, formatDuration, formatPercent } from '@/lib/format';
 import { formatUtc } from '@/lib/format-time';
-import type { RunView } from '@/lib/store/runs/run-view';
+import type { BatchKnobs, RunView } from '@/lib/store/runs/run-view';
+import { describeKnobChange, knobChanges, type KnobChange } from '@/lib/cleanup/knob-changes';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { SettingsList } from '@/components/ui/settings-list';
@@ -23,9 +24,12 @@ const STRATEGY_NAME: Record<string, string> = {
   keyset: 'keyset on the expiry index',
 };
 
-export function RunLive({ initial, canControl }: { initial: RunState; canControl: boolean }) {
+export function RunLive({ initial, knobBatches, canControl }: { initial: RunState; knobBatches: { n: number; knobs: BatchKnobs }[]; canControl: boolean }) {
   const { state, connection } = useRunLive(initial);
   const { run, batches } = state;
+  const logoutAll = run.kind === 'logout-all';
+  // Stored before the page loaded, plus the batches streamed since.
+  const changes = knobChanges([...knobBatches, ...batches.filter((b) => b.knobs && b.n > (knobBatches.at(-1)?.n ?? 0))]);
   const rate = deleteRate(run, batches);
   const ratio = progressRatio(run);
   const remaining = remainingRows(run);
@@ -77,7 +81,7 @@ export function RunLive({ initial, canControl }: { initial: RunState; canControl
           </div>
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6">
             <Metric id="rows-deleted" label="Rows deleted" value={formatCount(run.totalDeleted)} />
-            <Metric id="rows-remaining" label="Remaining" value={remaining === null ? '—' : formatCount(remaining)} hint="of the expired count at start" />
+            <Metric id="rows-remaining" label="Remaining" value={remaining === null ? '—' : formatCount(remaining)} hint={logoutAll ? 'of the sessions at start' : 'of the expired count at start'} />
             <Metric id="rate" label="Rate" value={formatRate(rate)} hint={run.status === 'running' ? 'last 30 s, sleeps included' : 'average'} />
             <Metric id="eta" label="ETA" value={run.status === 'completed' ? 'done' : eta === null ? '—' : formatDuration(eta)} />
             <Metric id="batches" label="Batches" value={formatCount(run.batchCount)} />
@@ -86,10 +90,10 @@ export function RunLive({ initial, canControl }: { initial: RunState; canControl
         </div>
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           <Card title="Batch latency">
-            <LatencyChart batches={batches} />
+            <LatencyChart batches={batches} changes={changes} />
           </Card>
         </div>
         <div className="space-y-6">
@@ -106,10 +110,12 @@ export function RunLive({ initial, canControl }: { initial: RunState; canControl
       {canControl && !['completed', 'cancelled', 'failed'].includes(run.status) ? (
         <Card title="Settings" actions={<span className="text-xs text-slate-500">{run.status === 'running' ? 'change while it runs' : 'change before resuming'}</span>}>
           <KnobsForm run={run} />
+          <SettingsHistory changes={changes} />
         </Card>
       ) : (
         <Card title="Settings">
           <Settings run={run} />
+          <SettingsHistory changes={changes} />
         </Card>
       )}
     </div>
@@ -200,4 +206,27 @@ function Settings({ run }: { run: RunView }) {
     ['Max active connections', off(p.maxActiveConnections)],
   ];
   return <SettingsList items={items} className="grid-cols-2 sm:grid-cols-4 lg:grid-cols-7" />;
+}
+
+/** Which batches ran with which settings, when they were changed during the run. */
+function SettingsHistory({ changes }: { changes: KnobChange[] }) {
+  if (changes.length < 2) return null;
+  return (
+    <div className="mt-4 border-t border-slate-100 pt-3">
+      <h3 className="text-xs font-medium uppercase tracking-wide text-slate-500">Changed during the run</h3>
+      <ol className="mt-1 space-y-0.5 text-sm text-slate-700" aria-label="Settings by batch">
+        {changes.map((c, i) => {
+          const end = changes[i + 1]?.fromBatch;
+          return (
+            <li key={c.fromBatch}>
+              <span className="tabular-nums text-slate-500">
+                {end ? `batches ${formatCount(c.fromBatch)}–${formatCount(end - 1)}` : `from batch ${formatCount(c.fromBatch)}`}:
+              </span>{' '}
+              {describeKnobChange(c, changes[i - 1])}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
 }

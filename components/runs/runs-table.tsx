@@ -9,7 +9,7 @@ import { ResumeButton } from './resume-button';
 export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canControl: boolean; now: string }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="w-full text-sm">
+      <table className="stack-table w-full text-sm">
         <thead className="bg-slate-50 text-xs text-slate-600">
           <tr>
             <th scope="col" className="px-3 py-2 text-left font-medium">Status</th>
@@ -20,7 +20,7 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
             <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
             <th scope="col" className="px-3 py-2 text-left font-medium">Started by</th>
             <th scope="col" className="px-3 py-2 text-left font-medium">When</th>
-            {canControl && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+            {canControl && runs.some(resumable) && <th scope="col" className="px-3 py-2 text-right font-medium">Resume</th>}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -38,18 +38,18 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
                   </Link>
                   {r.kind === 'logout-all' && <span className="ml-2 text-xs text-slate-500">log everyone out</span>}
                 </td>
-                <td className="px-3 py-2 text-slate-700">{r.target.startsWith('url:') ? r.target.slice(4) : r.target}</td>
-                <td className="px-3 py-2 text-right tabular-nums">
+                <td data-label="Target" className="px-3 py-2 text-slate-700">{r.target.startsWith('url:') ? r.target.slice(4) : r.target}</td>
+                <td data-label="Deleted" className="px-3 py-2 text-right tabular-nums">
                   {formatCount(r.totalDeleted)}
                   {share !== null && r.status !== 'completed' && <span className="ml-1 text-xs text-slate-500">({Math.min(100, Math.floor(share * 100))}%)</span>}
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatCount(r.batchCount)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{formatDuration(r.activeSeconds)}</td>
-                <td className="px-3 py-2 text-slate-700">{r.startedBy}</td>
-                <td className="px-3 py-2 text-slate-600" title={formatUtc(r.createdAt, { seconds: true })}>
+                <td data-label="Batches" className="px-3 py-2 text-right tabular-nums">{formatCount(r.batchCount)}</td>
+                <td data-label="Duration" className="px-3 py-2 text-right tabular-nums">{formatDuration(r.activeSeconds)}</td>
+                <td data-label="Started by" className="px-3 py-2 text-slate-700">{r.startedBy}</td>
+                <td data-label="When" className="px-3 py-2 text-slate-600" title={formatUtc(r.createdAt, { seconds: true })}>
                   {formatAgo(r.createdAt, now)}
                 </td>
-                {canControl && <td className="px-3 py-2 text-right">{(r.status === 'interrupted' || r.status === 'paused' || r.status === 'failed') && <ResumeButton runId={r.id} />}</td>}
+                {canControl && runs.some(resumable) && <td className="px-3 py-2 text-right">{resumable(r) && <ResumeButton runId={r.id} />}</td>}
               </tr>
             );
           })}
@@ -57,4 +57,9 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
       </table>
     </div>
   );
+}
+
+/** The only action a row offers; the column is there only when some row offers it. */
+function resumable(r: { status: string }): boolean {
+  return r.status === 'interrupted' || r.status === 'paused' || r.status === 'failed';
 }

@@ -8,7 +8,7 @@ import { logoutAllAction, type LogoutAllState } from '@/lib/actions/logout-all';
 import type { Dialect } from '@/lib/targets/target-url';
 import { formatCount } from '@/lib/format';
 import { Alert } from '@/components/ui/alert';
-import { BusyTableAlert } from '@/components/runs/busy-table-alert';
+import { BusyTableAlert, alreadyShown } from '@/components/runs/busy-table-alert';
 import { Button } from '@/components/ui/button';
 import { Choice } from '@/components/ui/choice';
 import { Field } from '@/components/ui/field';
@@ -20,7 +20,18 @@ const TRUNCATE_LOCK: Record<Dialect, string> = {
   mysql: 'an exclusive metadata lock',
 };
 
-export function LogoutAllForm({ spec, dialect, defaults }: { spec: LogoutAllSpec; dialect: Dialect; defaults: { deleteCount: string; sleepSeconds: string; lockTimeoutSeconds: number } }) {
+export function LogoutAllForm({
+  spec,
+  dialect,
+  defaults,
+  shownBusy = {},
+}: {
+  spec: LogoutAllSpec;
+  dialect: Dialect;
+  defaults: { deleteCount: string; sleepSeconds: string; lockTimeoutSeconds: number };
+  /** the run / operation the page already warns about: its banner is not repeated here */
+  shownBusy?: { runId?: string; operationId?: string };
+}) {
   const [state, action, pending] = useActionState<LogoutAllState, FormData>(logoutAllAction, {});
   const [method, setMethod] = useState<'graceful' | 'instant'>(state.values?.method === 'instant' ? 'instant' : 'graceful');
   const [typed, setTyped] = useState('');
@@ -55,7 +66,11 @@ export function LogoutAllForm({ spec, dialect, defaults }: { spec: LogoutAllSpec
         </>
       )}
 
-      {state.error && <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />}
+      {state.error && (alreadyShown(state, shownBusy) ? (
+        <p role="status" className="text-sm text-amber-800">Not started: see the warning above.</p>
+      ) : (
+        <BusyTableAlert error={state.error} runId={state.runningRunId} operationId={state.runningOperationId} />
+      ))}
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-800">How</legend>
@@ -85,7 +100,7 @@ export function LogoutAllForm({ spec, dialect, defaults }: { spec: LogoutAllSpec
           </span>
         </Alert>
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <Field id="deleteCount" name="deleteCount" label="Delete count" inputMode="numeric" defaultValue={state.values?.deleteCount ?? defaults.deleteCount} error={err('deleteCount')} hint="Sessions per batch." />
           <Field id="sleepSeconds" name="sleepSeconds" label="Sleep seconds" inputMode="decimal" defaultValue={state.values?.sleepSeconds ?? defaults.sleepSeconds} error={err('sleepSeconds')} hint="Pause between batches." />
         </div>

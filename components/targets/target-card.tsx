@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { TargetInfo } from '@/lib/targets/registry';
-import { getTargetSummary } from '@/lib/stats/target-summary';
+import { targetSummary } from '@/lib/stats/target-summary';
 import { formatBytes, formatCount } from '@/lib/format';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -26,7 +26,7 @@ function Frame({ target, status, children }: { target: TargetInfo; status: React
 }
 
 export async function TargetCard({ target }: { target: TargetInfo }) {
-  const outcome = await getTargetSummary(target.name);
+  const outcome = await targetSummary(target.name);
   if (!outcome.ok) {
     return (
       <Frame target={target} status={<Badge tone="down"><span aria-hidden>●</span><span>Down</span></Badge>}>

@@ -31,6 +31,8 @@ export async function startCleanupAction(_prev: StartCleanupState, form: FormDat
   const target = String(form.get('target') ?? '').slice(0, 64);
   const specIn = formFields(form, SPEC_FIELDS);
   const paramsIn = formFields(form, PARAM_FIELDS);
+  // An unticked checkbox sends nothing; the hidden field says the form had one.
+  if (form.get('analyzeField')) paramsIn.analyze = form.get('analyze') === 'on' ? 'true' : 'false';
   const values = { ...specIn, ...paramsIn };
   const auth = await authorize('cleanup.start', 'operator', `${target}:${specIn.schema ?? ''}.${specIn.table ?? ''}`);
   if (!auth.ok) return { error: auth.error, values };

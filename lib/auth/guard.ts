@@ -4,6 +4,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { env } from '../env';
+import { addressFrom, peerHookLoaded } from './client-address';
 import { audit } from '../audit/record';
 import type { Role } from '../schemas/user';
 import { SESSION_COOKIE, userForToken, type SignedInUser } from './sessions';
@@ -68,8 +69,8 @@ export async function sessionCookieOptions(expires: Date) {
   return { httpOnly: true, sameSite: 'lax' as const, secure, path: '/', expires };
 }
 
-/** The client address for rate limiting: the first X-Forwarded-For hop, else "local". */
+/** The client address for the sign-in back-off (see client-address.ts). */
 export async function clientAddress(): Promise<string> {
   const h = await headers();
-  return (h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || 'local').slice(0, 64);
+  return addressFrom({ peer: peerHookLoaded() ? h.get('x-janitor-peer') : null, forwardedFor: h.get('x-forwarded-for'), trusted: env().trustedProxies });
 }

@@ -5,6 +5,7 @@ import { store } from '../store/client';
 import { hashPassword } from './password';
 import { newPasswordSchema, roleSchema, usernameSchema, type Role } from '../schemas/user';
 import { AppError } from '../errors';
+import { clearSignInFailures } from './rate-limit';
 
 export async function upsertUser(input: { username: string; password: string; role: Role }) {
   const username = usernameSchema.safeParse(input.username);
@@ -21,8 +22,12 @@ export async function upsertUser(input: { username: string; password: string; ro
     create: { username: username.data, passwordHash, role: role.data },
     update: { passwordHash, role: role.data },
   });
-  // A changed password ends the user's existing sign-ins.
-  if (existing) await db.session.deleteMany({ where: { userId: user.id } });
+  // A changed password ends the user's existing sign-ins and lifts its back-off:
+  // an operator locked out by someone else's guesses gets in with the new one.
+  if (existing) {
+    await db.session.deleteMany({ where: { userId: user.id } });
+    await clearSignInFailures(username.data);
+  }
   return { id: user.id, username: user.username, role: user.role as Role, created: !existing };
 }
 

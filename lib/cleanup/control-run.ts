@@ -14,7 +14,7 @@ import { localWorkers } from './execute-run';
 async function load(runId: string): Promise<RunView> {
   await markInterruptedRuns();
   const run = await getRun(runId);
-  if (!run) throw new AppError(`run ${runId.slice(0, 40)} does not exist`, 'not-found');
+  if (!run) throw new AppError(`no run ${runId.slice(0, 64)}`, 'not-found');
   return run;
 }
 

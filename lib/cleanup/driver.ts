@@ -229,6 +229,12 @@ export interface CleanupDriver {
    */
   truncate(table: TableFacts): Promise<{ removed: number }>;
   throttleSignals(): Promise<ThrottleSignals>;
+  /**
+   * Refreshes the table's planner statistics (ANALYZE / ANALYZE TABLE) after a
+   * completed run, so row estimates match what is left. Cheap (a sample of
+   * pages) and does not block reads or writes; waits at most the lock timeout.
+   */
+  analyze?(table: Pick<TableFacts, 'schema' | 'table'>): Promise<void>;
   /** Releases the lock and the dedicated connection. */
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { audit } from '../audit/record';
 import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
 import { discountBatch, finishRun, heartbeat, readControl, recordBatch, undoLastBatch } from '../store/runs/write-runs';
 import { AppError } from '../errors';
-import type { RunStatus, ThrottleView } from '../store/runs/run-view';
+import { knobsOf, type RunStatus, type ThrottleView } from '../store/runs/run-view';
 import type { CleanupCursor, CleanupDriver, StrategyName } from './driver';
 import { runCleanup, type BatchEvent, type CleanupResult, type ThrottleEvent } from './engine';
 import type { PreparedCleanup } from './prepare';
@@ -27,6 +27,8 @@ export type RunOutcome = {
   seconds: number;
   error: string | null;
   result: CleanupResult | null;
+  /** the ANALYZE after a completed run: how long it took, or why it failed; null when not run */
+  analyzed: { seconds: number } | { error: string } | null;
 };
 
 /** Workers running on this thread (the CLI's; a web run has its own), so a pause / cancel from here takes effect at once. */
@@ -35,6 +37,8 @@ export const localWorkers = (g.__janitorWorkers ??= new Map());
 
 export function executeRun(o: {
   runId: string;
+  /** the run's target as stored (a configured name, or url:host:port/db), for the audit log */
+  target?: string;
   owner: string;
   driver: CleanupDriver;
   prepared: PreparedCleanup;
@@ -52,6 +56,9 @@ export function executeRun(o: {
   let lastPoll = 0;
   let pending: string | null = null;
   let lastThrottle: ThrottleView = null;
+  // The settings the last stored batch ran with: a batch stores them only when they
+  // changed, so a finished run still shows which batches ran with which settings.
+  let lastKnobs = '';
 
   const poll = async (): Promise<string | null> => {
     const now = Date.now();
@@ -75,6 +82,7 @@ export function executeRun(o: {
     let result: CleanupResult | null = null;
     let status: RunOutcome['status'];
     let error: string | null = null;
+    let analyzed: RunOutcome['analyzed'] = null;
     try {
       result = await runCleanup({
         driver: o.driver,
@@ -90,7 +98,11 @@ export function executeRun(o: {
         // Stored before the batch commits on the target (see CleanupDriver.beforeCommit).
         recordBatch: async (r) => {
           lastThrottle = toThrottleView(r.throttle);
+          const knobs = knobsOf(params);
+          const changed = JSON.stringify(knobs) !== lastKnobs;
+          lastKnobs = JSON.stringify(knobs);
           const owned = await recordBatch(o.runId, o.owner, {
+            knobs: changed ? knobs : null,
             n: r.n,
             deleted: r.deleted,
             totalDeleted: r.totalDeleted,
@@ -124,6 +136,7 @@ export function executeRun(o: {
       });
       status = statusOf(result);
       error = result.error?.message ?? null;
+      if (status === 'completed' && params.analyze !== false) analyzed = await analyzeTable(o.driver, o.prepared.table);
     } catch (e) {
       status = 'failed';
       error = (e as Error).message.split('\n')[0]!;
@@ -142,14 +155,27 @@ export function executeRun(o: {
         await audit({
           actor: o.actor,
           action: `cleanup.${status}`,
-          target: `${o.prepared.table.schema}.${o.prepared.table.table}`,
-          detail: { runId: o.runId, totalDeleted, batches, error, endedBy: result?.endedBy },
+          target: `${o.target ? `${o.target}:` : ''}${o.prepared.table.schema}.${o.prepared.table.table}`,
+          detail: { runId: o.runId, totalDeleted, batches, error, endedBy: result?.endedBy, ...(analyzed ? { analyzed } : {}) },
           outcome: status === 'failed' ? 'error' : 'ok',
         }).catch(() => {});
     }
-    return { runId: o.runId, status, totalDeleted, batches, seconds: result?.seconds ?? 0, error, result };
+    return { runId: o.runId, status, totalDeleted, batches, seconds: result?.seconds ?? 0, error, result, analyzed };
   })();
   return { done, stop };
+}
+
+/** A completed run's last step: fresh planner statistics, so the report's row estimates match what is left. */
+async function analyzeTable(driver: CleanupDriver, table: PreparedCleanup['table']): Promise<RunOutcome['analyzed']> {
+  if (!driver.analyze) return null;
+  const t0 = Date.now();
+  try {
+    await driver.analyze(table);
+    return { seconds: (Date.now() - t0) / 1000 };
+  } catch (e) {
+    // The rows are gone either way; stale statistics are not a failed run.
+    return { error: (e as Error).message.split('\n')[0]!.slice(0, 200) };
+  }
 }
 
 function statusOf(r: CleanupResult): RunOutcome['status'] {

@@ -46,6 +46,8 @@ export function planCleanup(opts: {
   estimate: ExpiredEstimate;
   /** the operator's choice; 'auto' (default) lets the planner decide */
   requested?: StrategyName | 'auto';
+  /** log everyone out: every row goes, so the reason speaks of sessions, not of an expired share */
+  everySession?: boolean;
 }): CleanupPlan {
   const { table, estimate } = opts;
   const label = `${table.schema}.${table.table}`;
@@ -63,7 +65,9 @@ export function planCleanup(opts: {
   }
 
   const walk = WALK[table.dialect];
-  const share = `${pct(estimate.fraction)} of ${rows(estimate.total)} rows are expired${estimate.method === 'exact' ? '' : ' (estimated)'}`;
+  const share = opts.everySession
+    ? `every session goes (${rows(estimate.total)} rows${estimate.method === 'exact' ? '' : ', estimated'}, expired or not)`
+    : `${pct(estimate.fraction)} of ${rows(estimate.total)} rows are expired${estimate.method === 'exact' ? '' : ' (estimated)'}`;
   if (!table.strategies.includes(walk)) {
     return { strategy: 'keyset', reason: `following the index on "${col}" from the oldest expired row, since ${table.unsupported[walk]}` };
   }

@@ -30,13 +30,15 @@ export async function prepareCleanup(opts: {
   params: Pick<CleanupParams, 'strategy'>;
   /** tables up to this many rows get an exact count (default 1M) */
   exactMaxRows?: number;
+  /** a log-everyone-out run (see planCleanup) */
+  everySession?: boolean;
 }): Promise<PreparedCleanup> {
   const table = await opts.driver.inspect(opts.spec);
   const boundAt = cutoffInstant(opts.spec, opts.cutoff);
   const bound = await opts.driver.storedCutoff(table, boundAt);
   const boundary = await opts.driver.boundary(table, bound);
   const estimate = await opts.driver.estimateExpired(table, bound, { exactMaxRows: opts.exactMaxRows });
-  const plan = planCleanup({ table, estimate, requested: opts.params.strategy });
+  const plan = planCleanup({ table, estimate, requested: opts.params.strategy, everySession: opts.everySession });
   return { table, cutoff: opts.cutoff, bound, boundAt, boundary, estimate, plan };
 }
 

@@ -100,7 +100,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
 
   const driver = await lockTable(adapter, key, spec);
   try {
-    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params });
+    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params, everySession: input.kind === 'logout-all' });
     const cursor = await driver.startCursor(prepared.table, prepared.plan.strategy, { fraction: prepared.estimate.fraction, expired: prepared.estimate.expired });
     const owner = ownerId(randomBytes(4).toString('hex'));
     const runId = await createRun({
@@ -129,7 +129,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
       detail: { runId, strategy: prepared.plan.strategy, expired: prepared.estimate.expired, params },
       outcome: 'ok',
     });
-    const worker = executeRun({ runId, owner, driver, prepared, strategy: prepared.plan.strategy, cursor, resume: { batches: 0, totalDeleted: 0, activeSeconds: 0 }, actor: input.startedBy, onEvent: input.onEvent });
+    const worker = executeRun({ runId, target: key, owner, driver, prepared, strategy: prepared.plan.strategy, cursor, resume: { batches: 0, totalDeleted: 0, activeSeconds: 0 }, actor: input.startedBy, onEvent: input.onEvent });
     return { runId, prepared, done: worker.done, stop: worker.stop };
   } catch (e) {
     await driver.close().catch(() => {});
@@ -141,7 +141,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
 export async function resumeCleanupRun(input: { runId: string; target?: TargetSelection; startedBy: string; onEvent?: (e: RunEvent) => void }): Promise<StartedRun> {
   await markInterruptedRuns();
   const run = await getRun(input.runId);
-  if (!run) throw new AppError(`run ${input.runId.slice(0, 40)} does not exist`, 'not-found');
+  if (!run) throw new AppError(`no run ${input.runId.slice(0, 64)}`, 'not-found');
   if (run.status === 'running' || run.status === 'queued') throw alreadyRunning(run.schema, run.table, run.id);
   if (!RESUMABLE_STATUSES.includes(run.status)) throw new AppError(`run ${run.id} is ${run.status}; only paused, interrupted, failed or cancelled runs can be resumed`, 'conflict');
   const sel = selectionFor(run, input.target);
@@ -158,7 +158,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   };
   const driver = await lockTable(adapter, run.target, spec);
   try {
-    const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params });
+    const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params, everySession: run.kind === 'logout-all' });
     // The last batch was stored just before its COMMIT: if the process died in
     // between, the target rolled it back, and the run must not count it.
     const last = await readLastBatchCheck(run.id);
@@ -177,6 +177,7 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
     const cursor = (await readCursor(run.id)) as CleanupCursor;
     const worker = executeRun({
       runId: run.id,
+      target: run.target,
       owner,
       driver,
       prepared,
@@ -218,7 +219,7 @@ export async function dryRunCleanup(input: Omit<StartInput, 'onEvent'>): Promise
   const spec = forKind(await resolveSessionSpec(adapter, fields, defaultSchemaOf(input.target)), input.kind);
   const driver = adapter.cleanupDriver();
   try {
-    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params });
+    const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params, everySession: input.kind === 'logout-all' });
     const result = await runCleanup({ driver, table: prepared.table, bound: prepared.bound, strategy: prepared.plan.strategy, expiredFraction: prepared.estimate.fraction, getParams: () => params });
     return { prepared, report: result.dryRun!, seconds: result.seconds };
   } finally {

@@ -28,6 +28,7 @@ export const CLEANUP_DEFAULTS = {
   maxActiveConnections: null,
   retryForSeconds: 300,
   strategy: 'auto',
+  analyze: true,
 } as const;
 
 export const CLEANUP_LIMITS = {
@@ -100,6 +101,8 @@ export const cleanupParamsSchema = z.object({
   maxActiveConnections: fields.maxActiveConnections,
   retryForSeconds: z.preprocess(blankToUndefined, fields.retryForSeconds.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.retryForSeconds),
   strategy: z.preprocess(blankToUndefined, fields.strategy.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.strategy),
+  /** refresh the table's planner statistics (ANALYZE) once the run completes, as pt-archiver's --analyze does */
+  analyze: z.preprocess(blankToUndefined, flag.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.analyze),
 });
 
 export type CleanupParams = z.output<typeof cleanupParamsSchema>;

@@ -6,6 +6,7 @@ import type { TargetAdapter } from './adapter';
 import type { Dialect, TargetConfig } from './target-url';
 import { createPostgresAdapter } from './postgres/adapter';
 import { createMysqlAdapter } from './mysql/adapter';
+import { runningDemoTarget } from '../demo/address-file';
 
 /** What the UI may know about a target. */
 export type TargetInfo = { name: string; dialect: Dialect };
@@ -19,8 +20,12 @@ export function listTargets(): TargetInfo[] {
 export function targetConfig(name: string): TargetConfig {
   const found = env().targets.find((t) => t.name === name.toLowerCase());
   if (!found) {
+    // The CLI in another terminal while `npm start` serves the embedded demo.
+    const demo = name.toLowerCase() === 'demo' ? runningDemoTarget() : null;
+    if (demo) return demo;
     const known = env().targets.map((t) => t.name).join(', ') || 'none configured';
-    throw new AppError(`unknown target "${name.slice(0, 64)}" (known: ${known})`, 'not-found');
+    const hint = name.toLowerCase() === 'demo' ? '; the demo answers while npm start serves it' : '';
+    throw new AppError(`unknown target "${name.slice(0, 64)}" (known: ${known}${hint})`, 'not-found');
   }
   return found;
 }

@@ -43,7 +43,8 @@ export function parseTargetUrl(name: string, raw: string, label: string): Target
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new AppError(`${label} is not a valid URL (expected postgresql://… or mysql://…)`, 'config');
+    // Said without "scheme://": the redaction of connection strings would turn it into "postgresql://[redacted]".
+    throw new AppError(`${label} is not a valid URL: give a postgresql, postgres, mysql or mariadb URL with user, password, host and database`, 'config');
   }
   const dialect = SCHEMES[url.protocol];
   if (!dialect) {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, type TestDb } from '../helpers/databases';
 import { cleanEnv, freePort } from '../helpers/app-server';
+import { janitor } from '../helpers/cli';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -65,6 +66,44 @@ describe('janitor serve', () => {
       const after = await fetch(`http://127.0.0.1:${port}/login`).then((r) => r.status, () => 0);
       expect(after).toBe(0);
       expect(await portIsFree(port)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('with no target: the address and the demo sign-in come last once the page answers, and the CLI reaches the demo meanwhile', async () => {
+    const port = await freePort();
+    const store = `file:${path.join(dir, 'demo-store', 'janitor.db')}`;
+    const child = spawn(process.execPath, [path.join(root, 'cli', 'janitor.mjs'), 'serve'], {
+      cwd: root,
+      env: cleanEnv({ PORT: String(port), DATABASE_URL: store }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 150_000;
+      while (!output.includes('Janitor is ready') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 300));
+      const lines = output.trimEnd().split('\n');
+      expect(lines.slice(-3), output).toEqual([
+        `Janitor is ready: http://localhost:${port}`,
+        '  sign in as "demo" with password "janitor-demo"',
+        '  the CLI reaches the demo from another terminal: npx janitor stats --target demo',
+      ]);
+      expect(await fetch(`http://127.0.0.1:${port}/login`).then((r) => r.status)).toBe(200);
+
+      const stats = janitor(['stats', '--target', 'demo', '--json'], { env: { DATABASE_URL: store } });
+      expect(stats.status, stats.stderr).toBe(0);
+      expect(JSON.parse(stats.stdout).sessionTables.map((t: { table: string }) => t.table)).toContain('django_session');
+
+      child.kill('SIGTERM');
+      await exited;
+      const after = janitor(['stats', '--target', 'demo'], { env: { DATABASE_URL: store } });
+      expect(after.status).toBe(1);
+      expect(after.stderr.trim()).toBe('janitor: unknown target "demo" (known: none configured; the demo answers while npm start serves it)');
     } finally {
       child.kill('SIGKILL');
     }

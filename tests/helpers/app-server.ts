@@ -86,7 +86,7 @@ export async function startApp(opts: {
   const port = opts.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const targetEnv = Object.fromEntries(Object.entries(opts.targets).map(([name, url]) => [`JANITOR_TARGET_${name.toUpperCase()}`, url]));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', path.join(root, 'cli', 'peer-address-hook.mjs'), path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
     env: { ...storeEnv, ...targetEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

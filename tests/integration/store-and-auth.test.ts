@@ -9,7 +9,7 @@ const { upsertUser } = await import('@/lib/auth/users');
 const { signIn } = await import('@/lib/auth/sign-in');
 const { userForToken } = await import('@/lib/auth/sessions');
 const { listAudit } = await import('@/lib/audit/list');
-const { MAX_FAILURES_PER_USER } = await import('@/lib/auth/rate-limit');
+const { MAX_FAILURES_PER_USER_AND_ADDRESS: MAX_FAILURES_PER_USER } = await import('@/lib/auth/rate-limit');
 
 describe('own store', () => {
   it('creates every table on a fresh file through the migrations, once', async () => {
@@ -72,6 +72,19 @@ describe('sign-in', () => {
     const audit = await listAudit({ action: 'sign-in' });
     expect(audit.filter((a) => a.outcome === 'denied').length).toBeGreaterThanOrEqual(MAX_FAILURES_PER_USER + 1);
     expect(audit.some((a) => a.actor === 'olga' && a.outcome === 'ok')).toBe(true);
+  });
+
+  it('a stranger failing as a user from another address does not lock that user out; a new password lifts the back-off', async () => {
+    await upsertUser({ username: 'oscar', password: 'oscar-right-pass', role: 'operator' });
+    for (let i = 0; i < MAX_FAILURES_PER_USER; i++) await signIn({ username: 'oscar', password: 'guess', address: '203.0.113.66' });
+    const stranger = await signIn({ username: 'oscar', password: 'oscar-right-pass', address: '203.0.113.66' });
+    expect(stranger.ok).toBe(false);
+    const owner = await signIn({ username: 'oscar', password: 'oscar-right-pass', address: '10.0.0.9' });
+    expect(owner.ok).toBe(true);
+    for (let i = 0; i < MAX_FAILURES_PER_USER; i++) await signIn({ username: 'oscar', password: 'guess', address: '10.0.0.9' });
+    expect((await signIn({ username: 'oscar', password: 'oscar-right-pass', address: '10.0.0.9' })).ok).toBe(false);
+    await upsertUser({ username: 'oscar', password: 'oscar-new-pass', role: 'operator' });
+    expect((await signIn({ username: 'oscar', password: 'oscar-new-pass', address: '10.0.0.9' })).ok).toBe(true);
   });
 
   it('changing a password ends existing sessions', async () => {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { store } from '../client';
-import { ACTIVE_STATUSES, toRunView, type BatchView, type RunView } from './run-view';
+import { ACTIVE_STATUSES, toRunView, type BatchKnobs, type BatchView, type RunView } from './run-view';
 
 export async function getRun(id: string): Promise<RunView | null> {
   const db = await store();
@@ -28,6 +28,13 @@ export async function findActiveRun(target: string, schema: string, table: strin
 /** Batches after batch number `afterN`, oldest first (the event stream's resume point). */
 export async function listBatches(runId: string, afterN = 0, limit = 1000): Promise<BatchView[]> {
   const db = await store();
-  const rows = await db.batch.findMany({ where: { runId, n: { gt: afterN } }, orderBy: { n: 'asc' }, take: limit, select: { n: true, deleted: true, ms: true, size: true, at: true } });
-  return rows.map((b) => ({ ...b, at: b.at.toISOString() }));
+  const rows = await db.batch.findMany({ where: { runId, n: { gt: afterN } }, orderBy: { n: 'asc' }, take: limit, select: { n: true, deleted: true, ms: true, size: true, at: true, knobs: true } });
+  return rows.map(({ knobs, ...b }) => ({ ...b, at: b.at.toISOString(), ...(knobs ? { knobs: JSON.parse(knobs) as BatchKnobs } : {}) }));
+}
+
+/** The batches that stored their settings (the first, and where a change took effect), oldest first. */
+export async function listKnobBatches(runId: string): Promise<{ n: number; knobs: BatchKnobs }[]> {
+  const db = await store();
+  const rows = await db.batch.findMany({ where: { runId, knobs: { not: null } }, orderBy: { n: 'asc' }, take: 1000, select: { n: true, knobs: true } });
+  return rows.map((r) => ({ n: r.n, knobs: JSON.parse(r.knobs!) as BatchKnobs }));
 }

@@ -83,4 +83,14 @@ export function toRunView(r: RunRow): RunView {
   };
 }
 
-export type BatchView = { n: number; deleted: number; ms: number; size: number; at: string };
+/** The settings an operator can change mid-run, as a batch ran with them. */
+export type BatchKnobs = Pick<CleanupParams, 'deleteCount' | 'sleepSeconds' | 'iterationCount' | 'maxRuntimeSeconds' | 'targetBatchMs' | 'maxReplicaLagSeconds' | 'maxActiveConnections'>;
+
+export const KNOB_KEYS = ['deleteCount', 'sleepSeconds', 'iterationCount', 'maxRuntimeSeconds', 'targetBatchMs', 'maxReplicaLagSeconds', 'maxActiveConnections'] as const;
+
+export function knobsOf(params: CleanupParams): BatchKnobs {
+  return Object.fromEntries(KNOB_KEYS.map((k) => [k, params[k]])) as BatchKnobs;
+}
+
+/** knobs: the settings from this batch on, on the first batch and where a change took effect; else absent. */
+export type BatchView = { n: number; deleted: number; ms: number; size: number; at: string; knobs?: BatchKnobs };

@@ -7,7 +7,7 @@ import { store, storeDate, writeAtomically } from '../client';
 import { AppError } from '../../errors';
 import type { CleanupParams } from '../../schemas/cleanup-params';
 import { findActiveRun } from './read-runs';
-import type { RunStatus, ThrottleView } from './run-view';
+import type { BatchKnobs, RunStatus, ThrottleView } from './run-view';
 
 export type NewRun = {
   kind: 'cleanup' | 'logout-all';
@@ -89,6 +89,8 @@ export type BatchRecord = {
   check: LastBatchCheck | null;
   throttle: ThrottleView;
   activeSeconds: number;
+  /** the settings from this batch on, when they differ from the batch before's (see BatchKnobs) */
+  knobs?: BatchKnobs | null;
 };
 
 export type LastBatchCheck = { n: number; deleted: number; check: unknown; prevCursor: unknown };
@@ -100,9 +102,9 @@ export async function recordBatch(runId: string, owner: string, b: BatchRecord):
   // Once per batch, so through writeAtomically (see there why not Prisma).
   const [, updated] = await writeAtomically([
     {
-      sql: `INSERT INTO "Batch" ("runId", "n", "deleted", "ms", "size", "cursor", "at") VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT ("runId", "n") DO UPDATE SET "deleted" = excluded."deleted", "ms" = excluded."ms", "size" = excluded."size", "cursor" = excluded."cursor"`,
-      args: [runId, b.n, b.deleted, b.ms, b.size, cursor, now],
+      sql: `INSERT INTO "Batch" ("runId", "n", "deleted", "ms", "size", "cursor", "knobs", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT ("runId", "n") DO UPDATE SET "deleted" = excluded."deleted", "ms" = excluded."ms", "size" = excluded."size", "cursor" = excluded."cursor", "knobs" = excluded."knobs"`,
+      args: [runId, b.n, b.deleted, b.ms, b.size, cursor, b.knobs ? JSON.stringify(b.knobs) : null, now],
     },
     {
       sql: `UPDATE "Run" SET "totalDeleted" = ?, "batchCount" = ?, "cursor" = ?, "throttle" = ?, "heartbeatAt" = ?, "activeSeconds" = ?, "lastBatchCheck" = ?

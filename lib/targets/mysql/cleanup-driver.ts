@@ -26,6 +26,7 @@ import type {
 } from '../../cleanup/driver';
 import type { ExpirySpec } from '../adapter';
 import { AppError, isAppError } from '../../errors';
+import { quoteQualified } from '../quote-identifier';
 import { nextDensity, rangeLength } from '../../cleanup/range-size';
 import { mysqlLockName } from '../../cleanup/lock-name';
 import { createMysqlPool } from './connect';
@@ -416,6 +417,14 @@ export class MysqlCleanupDriver implements CleanupDriver {
     // lock behind an open transaction would queue every later reader of the table.
     await this.exec(truncateSql(table));
     return { removed: Number(r!.n) };
+  }
+
+  async analyze(table: Pick<TableFacts, 'schema' | 'table'>): Promise<void> {
+    // InnoDB samples a few index pages; under the session's lock_wait_timeout.
+    // It reports a failure as a result row, not as an error.
+    const rows = await this.exec<{ Msg_type?: string; Msg_text?: string }[]>({ sql: `ANALYZE TABLE ${quoteQualified('mysql', table.schema || this.databaseName, table.table)}`, params: [] });
+    const failed = rows.find((r) => r.Msg_type?.toLowerCase() === 'error');
+    if (failed) throw new AppError(`ANALYZE TABLE failed: ${String(failed.Msg_text).slice(0, 200)}`, 'internal');
   }
 
   async throttleSignals(): Promise<ThrottleSignals> {

@@ -27,6 +27,7 @@ import type {
 } from '../../cleanup/driver';
 import type { ExpirySpec } from '../adapter';
 import { AppError } from '../../errors';
+import { quoteQualified } from '../quote-identifier';
 import { describeDbError } from '../describe-error';
 import { nextDensity, rangeLength } from '../../cleanup/range-size';
 import { pgLockKey } from '../../cleanup/lock-name';
@@ -379,6 +380,21 @@ export class PgCleanupDriver implements CleanupDriver {
     // behind a long transaction would queue every later reader of the table.
     await this.exec(truncateSql(table));
     return { removed: rows[0]!.n };
+  }
+
+  async analyze(table: Pick<TableFacts, 'schema' | 'table'>): Promise<void> {
+    // SHARE UPDATE EXCLUSIVE: reads and writes go on; the session's lock_timeout
+    // keeps it from queueing behind a VACUUM FULL. Its own statement timeout:
+    // sampling a big table can take longer than one batch may.
+    await this.exec({ sql: 'BEGIN', params: [] });
+    try {
+      await this.exec({ sql: "SELECT set_config('statement_timeout', $1, true)", params: [`${READ_TIMEOUT_MS}ms`] });
+      await this.exec({ sql: `ANALYZE ${quoteQualified('postgres', table.schema, table.table)}`, params: [] });
+      await this.exec({ sql: 'COMMIT', params: [] });
+    } catch (e) {
+      if (!this.broken) await this.exec({ sql: 'ROLLBACK', params: [] }).catch(() => undefined);
+      throw e;
+    }
   }
 
   async throttleSignals(): Promise<ThrottleSignals> {

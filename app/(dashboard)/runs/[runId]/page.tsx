@@ -20,5 +20,5 @@ export default async function RunPage({ params }: Props) {
   const state = runId.length <= 64 ? await loadRunState(runId) : null;
   if (!state) notFound();
   // Keyed by run so navigating between runs starts a fresh stream.
-  return <RunLive key={state.run.id} initial={state} canControl={user.role === 'operator'} />;
+  return <RunLive key={state.run.id} initial={{ run: state.run, batches: state.batches }} knobBatches={state.knobBatches} canControl={user.role === 'operator'} />;
 }

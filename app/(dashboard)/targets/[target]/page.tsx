@@ -64,7 +64,7 @@ export default async function TargetReportPage({ params }: Props) {
         <SessionTablesWidget target={info.name} canClean={user.role === 'operator'} />
       </Suspense>
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           <Suspense fallback={<WidgetSkeleton title="Biggest tables" rows={8} />}>
             <BiggestTablesWidget target={info.name} />

@@ -12,7 +12,8 @@ import { CLEANUP_DEFAULTS, cleanupParamsSchema } from '@/lib/schemas/cleanup-par
 import { findActiveRun } from '@/lib/store/runs/read-runs';
 import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { presetByName } from '@/lib/sessions/presets';
-import { toUserMessage } from '@/lib/errors';
+import { isAppError, toUserMessage } from '@/lib/errors';
+import { SpecProblem } from '@/components/sessions/spec-problem';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -48,32 +49,34 @@ export default async function CleanupPage({ params, searchParams }: Props) {
     ttlSeconds: one(q.ttlSeconds) || undefined,
     timestampZone: one(q.timestampZone) || undefined,
   });
-  if (!fields.success) {
-    return (
-      <div className="space-y-6">
-        {header('Start cleanup')}
-        <Alert tone="error">
-          {fields.error.issues[0]!.message}. Open the cleanup from a session table in the <Link href={`/targets/${info.name}`} className="underline">space report</Link>.
-        </Alert>
-      </div>
-    );
-  }
+  const problem = (message: string, kind: 'missing' | 'needs-rule' | 'bad-input' | 'failed') => (
+    <div className="space-y-6">
+      {header('Start cleanup')}
+      <SpecProblem
+        target={info.name}
+        path={`/targets/${info.name}/cleanup`}
+        schema={one(q.schema)}
+        table={one(q.table)}
+        message={message}
+        kind={kind}
+        values={{ expiryColumn: one(q.expiryColumn), expiryType: one(q.expiryType), ttlSeconds: one(q.ttlSeconds) }}
+        withTtl
+      />
+    </div>
+  );
+  if (!fields.success) return problem(fields.error.issues[0]!.message, 'bad-input');
 
   let spec: ResolvedSpec;
   try {
     spec = await resolveSessionSpec(getTarget(info.name), fields.data, targetConfig(info.name).defaultSchema);
   } catch (e) {
-    return (
-      <div className="space-y-6">
-        {header('Start cleanup')}
-        <Alert tone="error">{toUserMessage(e)}</Alert>
-      </div>
-    );
+    if (!isAppError(e)) throw e;
+    return problem(toUserMessage(e), e.kind === 'not-found' ? 'missing' : e.kind === 'input' ? 'needs-rule' : 'failed');
   }
 
   await markInterruptedRuns();
   const active = await findActiveRun(info.name, spec.schema, spec.table);
-  // The preview uses the typed values when they are valid, the defaults otherwise (the form shows the errors on submit).
+  // The form checks values before it asks for a preview; an address typed by hand with bad ones gets the message instead of an estimate.
   const typed = cleanupParamsSchema.safeParse({ deleteCount: one(q.deleteCount), sleepSeconds: one(q.sleepSeconds), strategy: one(q.strategy) });
   const previewParams = typed.success ? typed.data : cleanupParamsSchema.parse({});
   const preset = spec.preset ? presetByName(spec.preset) : undefined;
@@ -108,7 +111,7 @@ export default async function CleanupPage({ params, searchParams }: Props) {
         </Alert>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <div className="lg:col-span-3">
           <Card title="Settings">
             <CleanupForm
@@ -117,15 +120,20 @@ export default async function CleanupPage({ params, searchParams }: Props) {
               strategies={strategyOptions(info.dialect)}
               showTtl={showTtl}
               showZone={spec.expiryType === 'timestamp'}
+              shownRunId={active?.id}
               ttlHint={preset?.defaultTtlSeconds ? `Sessions older than this are expired; the ${preset.name} default is ${preset.defaultTtlSeconds.toLocaleString('en-US')} s.` : undefined}
             />
           </Card>
         </div>
         <div className="lg:col-span-2">
           <Card title="Preview">
-            <Suspense key={JSON.stringify([previewParams.deleteCount, previewParams.sleepSeconds, previewParams.strategy, spec.ttlSeconds, spec.timestampZone])} fallback={<PreviewSkeleton />}>
-              <CleanupPreview target={info.name} spec={spec} params={previewParams} sample={!active} />
-            </Suspense>
+            {typed.success ? (
+              <Suspense key={JSON.stringify([previewParams.deleteCount, previewParams.sleepSeconds, previewParams.strategy, spec.ttlSeconds, spec.timestampZone])} fallback={<PreviewSkeleton />}>
+                <CleanupPreview target={info.name} spec={spec} params={previewParams} sample={!active} />
+              </Suspense>
+            ) : (
+              <Alert tone="warning">No preview for these settings: {typed.error.issues[0]!.message}.</Alert>
+            )}
           </Card>
         </div>
       </div>

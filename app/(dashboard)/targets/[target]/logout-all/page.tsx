@@ -11,8 +11,8 @@ import { CLEANUP_DEFAULTS } from '@/lib/schemas/cleanup-params';
 import { RECLAIM_DEFAULTS } from '@/lib/schemas/reclaim';
 import { resolveSessionSpec, type ResolvedSpec } from '@/lib/sessions/resolve-spec';
 import { activeWorkOn } from '@/lib/sessions/logout-all-table';
-import { toUserMessage } from '@/lib/errors';
-import { Alert } from '@/components/ui/alert';
+import { isAppError, toUserMessage } from '@/lib/errors';
+import { SpecProblem } from '@/components/sessions/spec-problem';
 import { Card } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
 import { TargetPageHeader } from '@/components/targets/target-page-header';
@@ -37,19 +37,30 @@ export default async function LogoutAllPage({ params, searchParams }: Props) {
 
   const header = (name?: string) => <TargetPageHeader target={info} title={`Log everyone out${name ? ` of ${name}` : ''}`} />;
 
-  const refused = (message: string) => (
+  // Logging out deletes every row, so the rule only has to name the table's sessions; no TTL.
+  const problem = (message: string, kind: 'missing' | 'needs-rule' | 'bad-input' | 'failed') => (
     <div className="space-y-6">
       {header()}
-      <Alert tone="error">{message}</Alert>
+      <SpecProblem
+        target={info.name}
+        path={`/targets/${info.name}/logout-all`}
+        schema={one(q.schema)}
+        table={one(q.table)}
+        message={message}
+        kind={kind}
+        values={{ expiryColumn: one(q.expiryColumn), expiryType: one(q.expiryType) }}
+        withTtl={false}
+      />
     </div>
   );
   const fields = sessionSpecSchema.safeParse({ schema: one(q.schema), table: one(q.table), preset: one(q.preset), expiryColumn: one(q.expiryColumn), expiryType: one(q.expiryType) });
-  if (!fields.success) return refused(`${fields.error.issues[0]!.message}. Open it from a session table in the space report.`);
+  if (!fields.success) return problem(fields.error.issues[0]!.message, 'bad-input');
   let spec: ResolvedSpec;
   try {
     spec = await resolveSessionSpec(getTarget(info.name), fields.data, targetConfig(info.name).defaultSchema);
   } catch (e) {
-    return refused(toUserMessage(e));
+    if (!isAppError(e)) throw e;
+    return problem(toUserMessage(e), e.kind === 'not-found' ? 'missing' : e.kind === 'input' ? 'needs-rule' : 'failed');
   }
   const active = await activeWorkOn(info.name, spec.schema, spec.table);
 
@@ -66,12 +77,13 @@ export default async function LogoutAllPage({ params, searchParams }: Props) {
       )}
       {active.operationId && <BusyTableAlert error={`A reclaim of ${spec.schema}.${spec.table} is running.`} operationId={active.operationId} />}
 
-      <div className="grid gap-6 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <div className="lg:col-span-3">
           <Card title="Confirm">
             <LogoutAllForm
               spec={{ target: info.name, schema: spec.schema, table: spec.table, preset: spec.preset, expiryColumn: spec.expiryColumn, expiryType: spec.expiryType }}
               dialect={info.dialect}
+              shownBusy={{ runId: active.runId ?? undefined, operationId: active.operationId ?? undefined }}
               defaults={{ deleteCount: String(CLEANUP_DEFAULTS.deleteCount), sleepSeconds: String(CLEANUP_DEFAULTS.sleepSeconds), lockTimeoutSeconds: RECLAIM_DEFAULTS.lockTimeoutSeconds }}
             />
           </Card>

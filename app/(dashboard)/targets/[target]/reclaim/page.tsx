@@ -112,6 +112,7 @@ export default async function ReclaimPage({ params, searchParams }: Props) {
           schema={schema}
           table={table}
           modes={modeOptions(info.dialect)}
+          shownBusy={{ runId: run?.id, operationId: op?.id }}
           mode={mode}
           defaults={{
             lockTimeoutSeconds: String(RECLAIM_DEFAULTS.lockTimeoutSeconds),
