@@ -4,14 +4,23 @@
 import type { StartedRun } from '@/lib/cleanup/start-run';
 import type { RunEvent, RunOutcome } from '@/lib/cleanup/execute-run';
 import { formatCount, formatDuration } from '@/lib/format';
+import { deleteRate, etaSeconds, formatRate, keepRecent, progressRatio, type TimedBatch } from '@/lib/cleanup/progress';
 import { printJson } from './output';
+import { exitCodeForEnd, exitCodeForSignal } from './exit-codes';
 
+/**
+ * `expected` is the run's expired count at its start (the stored
+ * expiredAtStart, across resumes): progress, rate and ETA are computed as the
+ * run page computes them (lib/cleanup/progress.ts).
+ */
 export function progressPrinter(json: boolean, expected: () => number | null) {
   const tty = !json && process.stdout.isTTY;
   let started = Date.now();
+  let recent: TimedBatch[] = [];
   return {
     reset() {
       started = Date.now();
+      recent = [];
     },
     onEvent(e: RunEvent) {
       if (e.type !== 'batch') {
@@ -21,14 +30,16 @@ export function progressPrinter(json: boolean, expected: () => number | null) {
       }
       if (json) return printJson({ type: 'batch', batch: e.n, deleted: e.deleted, totalDeleted: e.totalDeleted, ms: Math.round(e.ms * 10) / 10, strategy: e.strategy });
       const total = expected();
-      const rate = e.totalDeleted / Math.max(0.001, (Date.now() - started) / 1000);
-      const share = total ? Math.min(1, e.totalDeleted / total) : e.walked ?? null;
-      const eta = total && rate > 0 ? formatDuration(Math.max(0, total - e.totalDeleted) / rate) : '—';
-      const line = `batch ${e.n}: deleted ${formatCount(e.deleted)} in ${e.ms.toFixed(0)} ms, total ${formatCount(e.totalDeleted)}${total ? ` of ~${formatCount(total)}` : ''}, ${formatCount(rate)} rows/s, ETA ${eta}${e.throttle.state !== 'running' ? `, ${e.throttle.state}: ${e.throttle.reason}` : ''}`;
+      recent = keepRecent(recent, { at: Date.now(), deleted: e.deleted });
+      const progress = { status: 'running', totalDeleted: e.totalDeleted, expiredAtStart: total, activeSeconds: (Date.now() - started) / 1000 };
+      const rate = deleteRate(progress, recent);
+      const share = progressRatio(progress) ?? e.walked ?? null;
+      const eta = formatDuration(etaSeconds(progress, rate));
+      const line = `batch ${e.n}: deleted ${formatCount(e.deleted)} in ${e.ms.toFixed(0)} ms, total ${formatCount(e.totalDeleted)}${total ? ` of ~${formatCount(total)}` : ''}, ${formatRate(rate)}, ETA ${eta}${e.throttle.state !== 'running' ? `, ${e.throttle.state}: ${e.throttle.reason}` : ''}`;
       if (!tty) return console.log(line);
       const width = 30;
       const filled = share === null ? 0 : Math.round(share * width);
-      process.stdout.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${share === null ? '' : `${Math.round(share * 100)}% `}${formatCount(e.totalDeleted)} deleted, ${formatCount(rate)}/s, ETA ${eta}, batch ${e.ms.toFixed(0)} ms`);
+      process.stdout.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${share === null ? '' : `${Math.round(share * 100)}% `}${formatCount(e.totalDeleted)} deleted, ${formatRate(rate)}, ETA ${eta}, batch ${e.ms.toFixed(0)} ms`);
     },
     end() {
       if (tty) process.stdout.write('\n');
@@ -40,7 +51,7 @@ export function progressPrinter(json: boolean, expected: () => number | null) {
 export async function waitForRun(run: StartedRun): Promise<{ outcome: RunOutcome; signal: NodeJS.Signals | null }> {
   let signal: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
-    if (signal) process.exit(s === 'SIGINT' ? 130 : 143);
+    if (signal) process.exit(exitCodeForSignal(s));
     signal = s;
     process.stderr.write(`\njanitor: ${s}: finishing the current batch, then stopping (again to quit at once)\n`);
     run.stop('cancel');
@@ -65,7 +76,6 @@ export function reportOutcome(outcome: RunOutcome, json: boolean, signal: NodeJS
     else if (outcome.status === 'lost') console.log(`stopped: the run was taken over or ended elsewhere`);
     else process.stderr.write(`janitor: run ${outcome.runId} failed: ${outcome.error}\n`);
   }
-  if (outcome.status === 'completed') return 0;
-  if (signal) return signal === 'SIGINT' ? 130 : 143;
-  return outcome.status === 'paused' ? 0 : 1;
+  // A pause asked for elsewhere is a clean end; a cancel by this process's signal is not.
+  return exitCodeForEnd(outcome.status === 'completed' || (outcome.status === 'paused' && !signal), signal);
 }

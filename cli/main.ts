@@ -2,6 +2,7 @@
 // thin door into lib/: parse and validate flags, call lib, print.
 import { fail } from './output';
 import { COMMAND_USAGE, USAGE, wantsHelp } from './usage';
+import { EXIT_INPUT } from './exit-codes';
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -25,7 +26,7 @@ async function main() {
   const load = commands[name];
   if (!load) {
     process.stderr.write(`janitor: unknown command "${name.slice(0, 40)}"\n\n${USAGE}\n`);
-    process.exit(2);
+    process.exit(EXIT_INPUT);
   }
   if (wantsHelp(argv)) {
     console.log(COMMAND_USAGE[name]);

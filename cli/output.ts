@@ -2,6 +2,7 @@
 // place that turns an error into a one-line message and an exit code.
 import { isAppError, toUserMessage } from '@/lib/errors';
 import { redact } from '@/lib/redact';
+import { EXIT_FAILED, exitCodeFor } from './exit-codes';
 
 export function printJson(obj: unknown) {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -22,7 +23,7 @@ export function fail(e: unknown): never {
   // Unknown errors still get one line (never a stack trace); JANITOR_DEBUG=1 shows the rest.
   const message = isAppError(e) ? toUserMessage(e) : `unexpected error: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
   process.stderr.write(`janitor: ${oneLine(redact(message))}\n`);
-  process.exit(isAppError(e) && e.kind === 'input' ? 2 : 1);
+  process.exit(isAppError(e) ? exitCodeFor(e.kind) : EXIT_FAILED);
 }
 
 /** Left/right-padded plain-text table. */

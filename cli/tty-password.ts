@@ -1,4 +1,5 @@
 // Reads a password on a terminal without echoing it.
+import { exitCodeForSignal } from './exit-codes';
 export function readPasswordFromTty(prompt: string): Promise<string> {
   return new Promise((resolve) => {
     const stdin = process.stdin;
@@ -15,7 +16,7 @@ export function readPasswordFromTty(prompt: string): Promise<string> {
           process.stdout.write('\n');
           return resolve(value);
         }
-        if (ch === '\u0003') process.exit(130);
+        if (ch === '\u0003') process.exit(exitCodeForSignal('SIGINT'));
         value = ch === '\u007f' ? value.slice(0, -1) : value + ch;
       }
     };

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { parseFlags, targetFlags, targetSelection } from '../args';
 import { printJson } from '../output';
+import { exitCodeForEnd, exitCodeForSignal } from '../exit-codes';
 import { parseOrThrow, preflightReclaim, type ReclaimPreflight } from '@/lib/reclaim/preflight';
 import { reclaimParamsSchema } from '@/lib/schemas/reclaim';
 import { executeReclaim, type ReclaimResult } from '@/lib/reclaim/execute';
@@ -183,7 +184,7 @@ export async function reclaimCommand(argv: string[]) {
   const abort = new AbortController();
   let signal: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
-    if (signal) process.exit(s === 'SIGINT' ? 130 : 143);
+    if (signal) process.exit(exitCodeForSignal(s));
     signal = s;
     process.stderr.write(`\njanitor: ${s}: cancelling the operation (again to quit at once)\n`);
     abort.abort();
@@ -200,7 +201,7 @@ export async function reclaimCommand(argv: string[]) {
       onEvent: eventPrinter(json, () => (pre.dialect === 'postgres' ? 'pid' : 'connection')),
     });
     printResult(result, json);
-    process.exitCode = result.status === 'completed' ? 0 : signal === 'SIGINT' ? 130 : signal ? 143 : 1;
+    process.exitCode = exitCodeForEnd(result.status === 'completed', signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -8,7 +8,6 @@ import { printJson, table } from '../output';
 import { progressPrinter, reportOutcome, waitForRun } from '../cleanup-progress';
 import { getRun, listKnobBatches, listRuns } from '@/lib/store/runs/read-runs';
 import { describeKnobChange, knobChanges } from '@/lib/cleanup/knob-changes';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { resumeCleanupRun } from '@/lib/cleanup/start-run';
 import { cancelRun, pauseRun } from '@/lib/cleanup/control-run';
 import { AppError } from '@/lib/errors';
@@ -23,7 +22,6 @@ export async function runsCommand(argv: string[]) {
   switch (sub) {
     case 'list': {
       const { flags } = parseFlags(rest, { json: { type: 'boolean', default: false }, limit: { type: 'string' } }, z.object({ json: z.boolean(), limit: z.coerce.number().int().min(1).max(500).default(20) }));
-      await markInterruptedRuns();
       const runs = await listRuns({ limit: flags.limit });
       if (flags.json) return printJson(runs);
       if (runs.length === 0) return console.log('(no runs yet)');
@@ -42,7 +40,6 @@ export async function runsCommand(argv: string[]) {
       const { flags, positionals } = parseFlags(rest, { json: { type: 'boolean', default: false } }, z.object({ json: z.boolean() }), { positionals: true });
       const id = runId.safeParse(positionals[0]);
       if (positionals.length !== 1 || !id.success) throw new AppError(USAGE, 'input');
-      await markInterruptedRuns();
       const run = await getRun(id.data);
       if (!run) throw new AppError(`no run ${id.data}`, 'not-found');
       const changes = knobChanges(await listKnobBatches(run.id));
@@ -67,7 +64,8 @@ export async function runsCommand(argv: string[]) {
       let expected: number | null = null;
       const printer = progressPrinter(flags.json, () => expected);
       const run = await resumeCleanupRun({ runId: id.data, target: flags.url ? { url: flags.url } : undefined, startedBy: 'cli', onEvent: (e) => printer.onEvent(e) });
-      expected = run.prepared.estimate.expired;
+      // Progress counts from the run's start, as the run page does: its expired count then.
+      expected = (await getRun(run.runId))?.expiredAtStart ?? null;
       if (flags.json) printJson({ type: 'resume', runId: run.runId, expired: run.prepared.estimate.expired });
       else console.log(`resuming run ${run.runId}: ${formatCount(run.prepared.estimate.expired)} expired rows left`);
       const { outcome, signal } = await waitForRun(run);

@@ -6,8 +6,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { targetSummary } from '@/lib/stats/target-summary';
 import { listRuns } from '@/lib/store/runs/read-runs';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
-import { listOperations } from '@/lib/reclaim/store/read-operations';
+import { listOperations } from '@/lib/store/operations/read-operations';
 import type { TargetInfo } from '@/lib/targets/registry';
 import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 import { formatAgo } from '@/lib/format-time';
@@ -60,8 +59,8 @@ export async function SessionTablesToClean({ targets, canClean }: { targets: Tar
   );
 }
 
+/** The reads mark work whose process died as interrupted themselves (lib/store/work/ownership.ts). */
 async function recentWork() {
-  await markInterruptedRuns();
   return Promise.all([listRuns({ limit: 100 }), listOperations({ limit: 100 })]);
 }
 

@@ -3,16 +3,14 @@
 // going on a thread of this process after the action returns; the browser is sent to the
 // run page, which streams its progress.
 import { redirect } from 'next/navigation';
-import { revalidatePath } from 'next/cache';
-import { authorize } from '../auth/guard';
 import { audit } from '../audit/record';
-import { isAppError } from '../errors';
 import { listTargets } from '../targets/registry';
 import { runOnThread } from '../cleanup/run-on-thread';
 import { getRun } from '../store/runs/read-runs';
-import { cleanupParamsSchema } from '../schemas/cleanup-params';
-import { sessionSpecSchema } from '../schemas/session-spec';
+import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
+import { sessionSpecSchema, type SessionSpecInput } from '../schemas/session-spec';
 import { fieldErrors, formFields, type FieldErrors } from '../cleanup/form-input';
+import { operatorAction, type Parsed } from './operator-action';
 
 export type StartCleanupState = {
   errors?: FieldErrors;
@@ -27,6 +25,18 @@ export type StartCleanupState = {
 const SPEC_FIELDS = ['schema', 'table', 'preset', 'expiryColumn', 'expiryType', 'ttlSeconds', 'timestampZone'] as const;
 const PARAM_FIELDS = ['deleteCount', 'sleepSeconds', 'iterationCount', 'maxRuntimeSeconds', 'targetBatchMs', 'maxReplicaLagSeconds', 'maxActiveConnections', 'strategy'] as const;
 
+type StartInput = { spec: SessionSpecInput; params: CleanupParams };
+
+function parseStart(target: string, specIn: Record<string, string>, paramsIn: Record<string, string>): Parsed<StartInput> {
+  if (!listTargets().some((t) => t.name === target)) return { ok: false, error: `Unknown target "${target}".` };
+  // Blank optional spec fields mean "not given" (the preset's own rule applies).
+  const spec = sessionSpecSchema.safeParse(Object.fromEntries(Object.entries(specIn).filter(([, v]) => v !== '')));
+  const params = cleanupParamsSchema.safeParse(paramsIn);
+  if (spec.success && params.success) return { ok: true, input: { spec: spec.data, params: params.data } };
+  const errors = { ...(spec.success ? {} : fieldErrors(spec.error)), ...(params.success ? {} : fieldErrors(params.error)) };
+  return { ok: false, error: errors.form ?? '', errors };
+}
+
 export async function startCleanupAction(_prev: StartCleanupState, form: FormData): Promise<StartCleanupState> {
   const target = String(form.get('target') ?? '').slice(0, 64);
   const specIn = formFields(form, SPEC_FIELDS);
@@ -34,29 +44,18 @@ export async function startCleanupAction(_prev: StartCleanupState, form: FormDat
   // An unticked checkbox sends nothing; the hidden field says the form had one.
   if (form.get('analyzeField')) paramsIn.analyze = form.get('analyze') === 'on' ? 'true' : 'false';
   const values = { ...specIn, ...paramsIn };
-  const auth = await authorize('cleanup.start', 'operator', `${target}:${specIn.schema ?? ''}.${specIn.table ?? ''}`);
-  if (!auth.ok) return { error: auth.error, values };
-  if (!listTargets().some((t) => t.name === target)) return { error: `Unknown target "${target}".`, values };
-
-  // Blank optional spec fields mean "not given" (the preset's own rule applies).
-  const spec = sessionSpecSchema.safeParse(Object.fromEntries(Object.entries(specIn).filter(([, v]) => v !== '')));
-  const params = cleanupParamsSchema.safeParse(paramsIn);
-  if (!spec.success || !params.success) {
-    const errors = { ...(spec.success ? {} : fieldErrors(spec.error)), ...(params.success ? {} : fieldErrors(params.error)) };
-    return { errors, error: errors.form, values };
-  }
-
-  let runId: string;
-  try {
+  const r = await operatorAction({
+    action: 'cleanup.start',
+    where: `${target}:${specIn.schema ?? ''}.${specIn.table ?? ''}`,
+    parsed: parseStart(target, specIn, paramsIn),
     // The run goes on, on a thread of its own, after this request; its outcome is in the store (and the audit log).
-    ({ runId } = await runOnThread({ op: 'start', input: { target: { target }, spec: spec.data, params: params.data, startedBy: auth.user.username } }));
-  } catch (e) {
-    if (!isAppError(e)) throw e;
-    await audit({ actor: auth.user.username, action: 'cleanup.start', target: `${target}:${spec.data.schema ?? ''}.${spec.data.table}`, detail: { error: e.message }, outcome: 'error' });
-    const running = e.kind === 'conflict' && typeof e.details?.runId === 'string' ? e.details.runId : undefined;
-    const status = running ? (await getRun(running))?.status : undefined;
-    return { error: e.message, runningRunId: running, runningStatus: status, values };
-  }
-  revalidatePath('/runs');
-  redirect(`/runs/${runId}`);
+    run: async ({ spec, params }, actor) => (await runOnThread({ op: 'start', input: { target: { target }, spec, params, startedBy: actor } })).runId,
+    onFailure: (e, actor, { spec }) =>
+      audit({ actor, action: 'cleanup.start', target: `${target}:${spec.schema ?? ''}.${spec.table}`, detail: { error: e.message }, outcome: 'error' }),
+    revalidate: '/runs',
+  });
+  if (r.ok) redirect(`/runs/${r.value}`);
+  const running = r.kind === 'conflict' && typeof r.details?.runId === 'string' ? r.details.runId : undefined;
+  const status = running ? (await getRun(running))?.status : undefined;
+  return { errors: r.errors, error: r.error || undefined, runningRunId: running, runningStatus: status, values };
 }

@@ -3,14 +3,12 @@
 // this process after the action returns; the browser is sent to its page,
 // which streams its progress.
 import { redirect } from 'next/navigation';
-import { revalidatePath } from 'next/cache';
-import { authorize } from '../auth/guard';
 import { audit } from '../audit/record';
-import { isAppError } from '../errors';
 import { listTargets } from '../targets/registry';
 import { startReclaim } from '../reclaim/execute';
-import { reclaimParamsSchema, reclaimTableSchema } from '../schemas/reclaim';
+import { reclaimParamsSchema, reclaimTableSchema, type ReclaimParams } from '../schemas/reclaim';
 import { fieldErrors, formFields, type FieldErrors } from '../cleanup/form-input';
+import { operatorAction, type Parsed } from './operator-action';
 
 export type StartReclaimState = {
   errors?: FieldErrors;
@@ -24,34 +22,38 @@ export type StartReclaimState = {
 
 const FIELDS = ['schema', 'table', 'mode', 'lockTimeoutSeconds', 'statementTimeoutSeconds', 'retries', 'retryPauseSeconds'] as const;
 
+type StartInput = { schema?: string; table: string; params: ReclaimParams };
+
+function parseStart(target: string, values: Record<string, string>): Parsed<StartInput> {
+  if (!listTargets().some((t) => t.name === target)) return { ok: false, error: `Unknown target "${target}".` };
+  const ref = reclaimTableSchema.safeParse({ schema: values.schema || undefined, table: values.table });
+  const params = reclaimParamsSchema.safeParse(values);
+  if (ref.success && params.success) return { ok: true, input: { ...ref.data, params: params.data } };
+  const errors = { ...(ref.success ? {} : fieldErrors(ref.error)), ...(params.success ? {} : fieldErrors(params.error)) };
+  return { ok: false, error: errors.form ?? errors.table ?? errors.mode ?? 'Check the highlighted settings.', errors };
+}
+
 export async function startReclaimAction(_prev: StartReclaimState, form: FormData): Promise<StartReclaimState> {
   const target = String(form.get('target') ?? '').slice(0, 64);
   const values = formFields(form, FIELDS);
   const where = `${target}:${values.schema ?? ''}.${values.table ?? ''}`;
-  const auth = await authorize('reclaim.start', 'operator', where);
-  if (!auth.ok) return { error: auth.error, values };
-  if (!listTargets().some((t) => t.name === target)) return { error: `Unknown target "${target}".`, values };
-
-  const ref = reclaimTableSchema.safeParse({ schema: values.schema || undefined, table: values.table });
-  const params = reclaimParamsSchema.safeParse(values);
-  if (!ref.success || !params.success) {
-    const errors = { ...(ref.success ? {} : fieldErrors(ref.error)), ...(params.success ? {} : fieldErrors(params.error)) };
-    return { errors, error: errors.form ?? errors.table ?? errors.mode ?? 'Check the highlighted settings.', values };
-  }
-
-  let operationId: string;
-  try {
-    const started = await startReclaim({ target: { target }, schema: ref.data.schema, table: ref.data.table, params: params.data, startedBy: auth.user.username });
-    // The operation outlives this request; its outcome is in the store (and the audit log).
-    started.done.catch((e: unknown) => console.error(`reclaim operation ${started.operationId} failed:`, e));
-    operationId = started.operationId;
-  } catch (e) {
-    if (!isAppError(e)) throw e;
+  const r = await operatorAction({
+    action: 'reclaim.start',
+    where,
+    parsed: parseStart(target, values),
+    run: async ({ schema, table, params }, actor) => {
+      const started = await startReclaim({ target: { target }, schema, table, params, startedBy: actor });
+      // The operation outlives this request; its outcome is in the store (and the audit log).
+      started.done.catch((e: unknown) => console.error(`reclaim operation ${started.operationId} failed:`, e));
+      return started.operationId;
+    },
     // Refusals for a busy table are audited by startReclaim itself.
-    if (e.kind !== 'conflict') await audit({ actor: auth.user.username, action: 'reclaim.start', target: where, detail: { error: e.message }, outcome: 'error' });
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return { error: e.message, runningRunId: str(e.details?.runId), runningOperationId: str(e.details?.operationId), values };
-  }
-  revalidatePath('/operations');
-  redirect(`/operations/${operationId}`);
+    onFailure: async (e, actor) => {
+      if (e.kind !== 'conflict') await audit({ actor, action: 'reclaim.start', target: where, detail: { error: e.message }, outcome: 'error' });
+    },
+    revalidate: '/operations',
+  });
+  if (r.ok) redirect(`/operations/${r.value}`);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { errors: r.errors, error: r.error, runningRunId: str(r.details?.runId), runningOperationId: str(r.details?.operationId), values };
 }

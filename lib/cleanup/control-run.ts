@@ -7,12 +7,10 @@ import { audit } from '../audit/record';
 import { applyKnobs, cleanupKnobsSchema } from '../schemas/cleanup-params';
 import { getRun } from '../store/runs/read-runs';
 import { cancelIdleRun, requestControl, updateRunParams } from '../store/runs/write-runs';
-import { markInterruptedRuns } from '../store/runs/mark-interrupted';
 import type { RunView } from '../store/runs/run-view';
 import { localWorkers } from './execute-run';
 
 async function load(runId: string): Promise<RunView> {
-  await markInterruptedRuns();
   const run = await getRun(runId);
   if (!run) throw new AppError(`no run ${runId.slice(0, 64)}`, 'not-found');
   return run;

@@ -9,12 +9,10 @@
 import 'server-only';
 import type { RunStatus, RunView } from '../store/runs/run-view';
 import { POLL_MS, pollStream } from '../sse/poll-stream';
-import { markInterruptedAtMostEvery, sharedBatches, sharedRun } from './shared-run-reads';
+import { sharedBatches, sharedRun } from './shared-run-reads';
 
 export { resumePoint } from '../sse/poll-stream';
 
-/** How often the streams check for runs whose process died (so viewers see "interrupted" without a reload). */
-const INTERRUPTED_CHECK_MS = 5_000;
 /** A viewer arriving without a resume point gets the recent batches the chart shows, not a long run's whole history. */
 export const RECENT_BATCHES = 200;
 const PAGE = 500;
@@ -47,7 +45,6 @@ export function runEventStream(opts: {
     pollMs: opts.pollMs,
     heartbeatMs: opts.heartbeatMs,
     async poll(send, stopped) {
-      await markInterruptedAtMostEvery(INTERRUPTED_CHECK_MS);
       // The run is read before its batches: a batch and the run's totals are
       // stored in one transaction, so every batch the snapshot counts is
       // already visible to the batch read that follows.

@@ -2,7 +2,6 @@
 // window). The event stream then continues after the last batch included.
 import 'server-only';
 import { getRun, listBatches, listKnobBatches } from '../store/runs/read-runs';
-import { markInterruptedRuns } from '../store/runs/mark-interrupted';
 import type { BatchKnobs, BatchView, RunView } from '../store/runs/run-view';
 import { RECENT_BATCHES } from './run-events';
 
@@ -10,8 +9,7 @@ import { RECENT_BATCHES } from './run-events';
 export type RunState = { run: RunView; batches: BatchView[]; knobBatches: { n: number; knobs: BatchKnobs }[] };
 
 export async function loadRunState(runId: string): Promise<RunState | null> {
-  // A run whose process died shows as interrupted (and resumable) rather than running forever.
-  await markInterruptedRuns();
+  // getRun shows a run whose process died as interrupted (and resumable), not running forever.
   const run = await getRun(runId);
   if (!run) return null;
   const [batches, knobBatches] = await Promise.all([listBatches(runId, Math.max(0, run.batchCount - RECENT_BATCHES), RECENT_BATCHES), listKnobBatches(runId)]);

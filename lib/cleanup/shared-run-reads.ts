@@ -10,7 +10,6 @@
 // only reused for a run snapshot that had finished before that batch read began.
 import 'server-only';
 import { getRun, listBatches } from '../store/runs/read-runs';
-import { markInterruptedRuns } from '../store/runs/mark-interrupted';
 import type { BatchView, RunView } from '../store/runs/run-view';
 
 let sequence = 0;
@@ -46,13 +45,4 @@ export async function sharedBatches(runId: string, afterN: number, limit: number
   const hit = batches.get(key);
   const usable = hit && hit.startedSeq > afterSeq && Date.now() - hit.at <= maxAgeMs;
   return (usable ? hit : read(batches, key, () => listBatches(runId, afterN, limit))).value;
-}
-
-let lastInterruptedCheck = 0;
-
-/** Marks runs whose process died as interrupted, at most once per `everyMs` for the whole process. */
-export async function markInterruptedAtMostEvery(everyMs: number): Promise<void> {
-  if (Date.now() - lastInterruptedCheck < everyMs) return;
-  lastInterruptedCheck = Date.now();
-  await markInterruptedRuns();
 }

@@ -18,7 +18,7 @@ import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
 import type { TargetAdapter } from '../targets/adapter';
 import { findActiveRun, getRun } from '../store/runs/read-runs';
 import { alreadyRunning, claimRun, createRun, readCursor, readLastBatchCheck, undoLastBatch } from '../store/runs/write-runs';
-import { markInterruptedRuns, ownerId } from '../store/runs/mark-interrupted';
+import { ownerId } from '../store/work/ownership';
 import { RESUMABLE_STATUSES, type RunView } from '../store/runs/run-view';
 import type { BatchCheck, CleanupCursor, CleanupDriver } from './driver';
 import { prepareCleanup, type PreparedCleanup } from './prepare';
@@ -94,7 +94,6 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
   const adapter = resolveTarget(input.target);
   const key = targetKey(input.target);
   const spec = forKind(await resolveSessionSpec(adapter, fields, defaultSchemaOf(input.target)), input.kind);
-  await markInterruptedRuns();
   const active = await findActiveRun(key, spec.schema, spec.table);
   if (active) throw alreadyRunning(spec.schema, spec.table, active.id);
 
@@ -139,11 +138,13 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
 
 /** Continues a paused, interrupted, failed or cancelled run from its stored cursor, with its original cutoff. */
 export async function resumeCleanupRun(input: { runId: string; target?: TargetSelection; startedBy: string; onEvent?: (e: RunEvent) => void }): Promise<StartedRun> {
-  await markInterruptedRuns();
   const run = await getRun(input.runId);
   if (!run) throw new AppError(`no run ${input.runId.slice(0, 64)}`, 'not-found');
   if (run.status === 'running' || run.status === 'queued') throw alreadyRunning(run.schema, run.table, run.id);
   if (!RESUMABLE_STATUSES.includes(run.status)) throw new AppError(`run ${run.id} is ${run.status}; only paused, interrupted, failed or cancelled runs can be resumed`, 'conflict');
+  // Another run on the table (its unique index allows one active run) is named instead of refusing the claim blindly.
+  const other = await findActiveRun(run.target, run.schema, run.table);
+  if (other && other.id !== run.id) throw alreadyRunning(run.schema, run.table, other.id);
   const sel = selectionFor(run, input.target);
   const adapter = resolveTarget(sel);
   const spec: ResolvedSpec = {

@@ -6,12 +6,10 @@ import 'server-only';
 import { AppError } from '../errors';
 import { audit } from '../audit/record';
 import { cancelReclaim } from './execute';
-import { getOperation } from './store/read-operations';
-import { requestOperationControl } from './store/write-operations';
-import { markInterruptedOperations } from './store/mark-interrupted';
+import { getOperation } from '../store/operations/read-operations';
+import { requestOperationControl } from '../store/operations/write-operations';
 
 export async function cancelOperation(operationId: string, actor: string): Promise<void> {
-  await markInterruptedOperations();
   const op = await getOperation(operationId);
   if (!op) throw new AppError(`operation ${operationId.slice(0, 40)} does not exist`, 'not-found');
   if (op.status !== 'running') throw new AppError(`operation is ${op.status}; only a running operation can be cancelled`, 'conflict');

@@ -16,7 +16,7 @@ import { audit } from '../audit/record';
 import { reclaimParamsSchema, reclaimTableSchema, type ReclaimMode, type ReclaimParams, type ReclaimParamsInput } from '../schemas/reclaim';
 import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
 import { findActiveRun } from '../store/runs/read-runs';
-import { ownerId } from '../store/runs/mark-interrupted';
+import { ownerId } from '../store/work/ownership';
 import type { AttemptOutcome, Blocker, ReclaimDriver, ReclaimTable } from './driver';
 import type { ReclaimEvent, ReclaimProgress } from './events';
 import { assertModeFits } from './modes';
@@ -24,10 +24,9 @@ import { calibration } from './calibrate';
 import { planReclaim, type ReclaimPlan } from './plan';
 import { parseOrThrow, type TargetSelection } from './preflight';
 import { runAttempts } from './run-attempts';
-import { findActiveOperation, readOperationControl } from './store/read-operations';
+import { findActiveOperation, readOperationControl } from '../store/operations/read-operations';
 import type { OperationEvent } from './operation-view';
-import { createOperation, finishOperation, operationConflict, recordOperationProgress } from './store/write-operations';
-import { markInterruptedOperations } from './store/mark-interrupted';
+import { createOperation, finishOperation, operationConflict, recordOperationProgress } from '../store/operations/write-operations';
 
 const HEARTBEAT_MS = 5_000;
 /** Progress reaches the store at most this often (the page polls or streams from there). */
@@ -111,7 +110,6 @@ export async function startReclaim(input: StartReclaimInput): Promise<StartedRec
   let handedOff = false;
   try {
     const facts = await driver.inspect({ schema, table });
-    await markInterruptedOperations();
     const run = await findActiveRun(key, schema, table);
     if (run) {
       throw new AppError(`a cleanup run (${run.id}) is ${run.status} on ${schema}.${table}; reclaim the disk after it ends`, 'conflict', { runId: run.id });

@@ -1,6 +1,7 @@
 // The progress stream of one reclaim operation, as Server-Sent Events (see
 // lib/sse/poll-stream). The worker persists its progress about once a second;
-// this reads it back for every viewer.
+// this reads it back for every viewer (the read marks it interrupted when its
+// process died, so viewers see that without a reload).
 //
 // Events:
 //   id: <n> / event: attempt / data: OperationEvent  — an attempt that could not get its lock
@@ -11,10 +12,8 @@
 import 'server-only';
 import { pollStream } from '../sse/poll-stream';
 import type { OperationStatus, OperationView } from './operation-view';
-import { getOperation } from './store/read-operations';
-import { markInterruptedOperations } from './store/mark-interrupted';
+import { getOperation } from '../store/operations/read-operations';
 
-const INTERRUPTED_CHECK_MS = 5_000;
 const FINISHED: OperationStatus[] = ['completed', 'failed', 'interrupted'];
 export const isOperationFinished = (s: OperationStatus) => FINISHED.includes(s);
 
@@ -26,16 +25,11 @@ function snapshotKey(op: OperationView): string {
 export function operationEventStream(opts: { operationId: string; after: number | null; signal: AbortSignal; pollMs?: number }): ReadableStream<Uint8Array> {
   let lastN = opts.after ?? 0;
   let lastKey = '';
-  let lastInterruptedCheck = 0;
   return pollStream({
     name: 'operation',
     signal: opts.signal,
     pollMs: opts.pollMs,
     async poll(send) {
-      if (Date.now() - lastInterruptedCheck >= INTERRUPTED_CHECK_MS) {
-        lastInterruptedCheck = Date.now();
-        await markInterruptedOperations();
-      }
       const op = await getOperation(opts.operationId);
       if (!op) {
         send('gone', { operationId: opts.operationId });

@@ -12,8 +12,7 @@ import type { Blocker, ReclaimTable } from './driver';
 import { assertModeFits, MODE_LABELS } from './modes';
 import { calibration } from './calibrate';
 import { planReclaim, type ReclaimPlan } from './plan';
-import { findActiveOperation } from './store/read-operations';
-import { markInterruptedOperations } from './store/mark-interrupted';
+import { findActiveOperation } from '../store/operations/read-operations';
 
 /** Transactions open longer than this are listed even when they hold no lock on the table. */
 export const LONG_TRANSACTION_SECONDS = 30;
@@ -64,7 +63,6 @@ export async function preflightReclaim(input: {
     const plan = planReclaim(driver, facts, mode, cal);
     const longer = input.longerThanSeconds ?? LONG_TRANSACTION_SECONDS;
     const blockers = await driver.blockers(facts, { mode, longerThanSeconds: longer });
-    await markInterruptedOperations();
     const run = await findActiveRun(key, schema, ref.table);
     const op = await findActiveOperation(key, schema, ref.table);
     return {

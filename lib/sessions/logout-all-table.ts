@@ -8,9 +8,7 @@ import { sessionSpecSchema, type SessionSpecInput } from '../schemas/session-spe
 import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
 import type { TargetAdapter } from '../targets/adapter';
 import { findActiveRun } from '../store/runs/read-runs';
-import { markInterruptedRuns } from '../store/runs/mark-interrupted';
-import { findActiveOperation } from '../reclaim/store/read-operations';
-import { markInterruptedOperations } from '../reclaim/store/mark-interrupted';
+import { findActiveOperation } from '../store/operations/read-operations';
 import { logoutAllCutoff } from './expiry';
 import { resolveSessionSpec, type ResolvedSpec } from './resolve-spec';
 
@@ -56,8 +54,6 @@ export type ActiveWork = { runId: string | null; runStatus: string | null; opera
 
 /** A cleanup run (running or paused) or a reclaim operation on the table, after dead processes' ones are marked interrupted. */
 export async function activeWorkOn(key: string, schema: string, table: string): Promise<ActiveWork> {
-  await markInterruptedRuns();
-  await markInterruptedOperations();
   const run = await findActiveRun(key, schema, table);
   const op = await findActiveOperation(key, schema, table);
   return { runId: run?.id ?? null, runStatus: run?.status ?? null, operationId: op?.id ?? null };

@@ -7,19 +7,16 @@ import 'server-only';
 import type { Client, InStatement } from '@libsql/client';
 import type { PrismaClient } from './generated/client';
 import { env } from '../env';
+import { BUSY_TIMEOUT_MS } from './migrate';
 
 export type Store = InstanceType<typeof PrismaClient>;
 
 const g = globalThis as unknown as { __janitorStore?: Promise<Store>; __janitorWriter?: Promise<Client> };
 
-/**
- * How long a write waits for another process's write (the app, the CLI, a
- * second app instance share the file). On every connection the client opens:
- * a PRAGMA reaches only one of them, and Prisma's transactions (a run's batch
- * record) get a connection of their own, which then failed at once with
- * SQLITE_BUSY whenever another process was writing.
- */
-const BUSY_TIMEOUT_MS = 10_000;
+// BUSY_TIMEOUT_MS goes to every connection the clients open: a PRAGMA reaches
+// only one of them, and Prisma's transactions (a run's batch record) get a
+// connection of their own, which then failed at once with SQLITE_BUSY
+// whenever another process was writing.
 
 async function open(): Promise<Store> {
   const url = env().DATABASE_URL;

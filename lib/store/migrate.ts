@@ -2,7 +2,7 @@
 // them in _janitor_migrations. Prisma's own `migrate deploy` needs a native
 // engine that cannot be downloaded offline (and with a dummy one it exits 0
 // without doing anything), so the SQL files Prisma generated are applied here.
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -16,20 +16,47 @@ export function ensureDbDirectory(databaseUrl: string) {
   if (file && file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 }
 
+/**
+ * How long a statement waits for another process's write lock (the app, the
+ * CLI, cron jobs and a second app instance share the file). Set when each
+ * connection opens, so it holds from the first statement on.
+ */
+export const BUSY_TIMEOUT_MS = 10_000;
+/** How long opening the store keeps retrying a SQLITE_BUSY that SQLite returns without waiting. */
+const OPEN_RETRY_MS = 60_000;
+
 export async function migrate(databaseUrl: string, opts: { log?: (m: string) => void } = {}): Promise<string[]> {
   ensureDbDirectory(databaseUrl);
-  const client = createClient({ url: databaseUrl });
-  try {
-    return await applyPending(client, opts.log);
-  } finally {
-    client.close();
+  // Imported here: lib/store/client.ts imports this module for BUSY_TIMEOUT_MS, and must not load libsql before a store is opened.
+  const { createClient } = await import('@libsql/client');
+  const applied: string[] = [];
+  // SQLite answers SQLITE_BUSY at once, without its busy timeout, when waiting
+  // could deadlock: a connection that holds a read lock and needs the write
+  // lock another holds. Switching a new store to WAL is such a step, so several
+  // processes opening a new store at once (the app and a cron job) failed
+  // there. Every step below is safe to repeat, so the whole open is retried.
+  for (let attempt = 0, t0 = Date.now(); ; attempt++) {
+    let client: Client | undefined;
+    try {
+      client = createClient({ url: databaseUrl, timeout: BUSY_TIMEOUT_MS });
+      await applyPending(client, applied, opts.log);
+      return applied;
+    } catch (e) {
+      if (!isBusy(e) || Date.now() - t0 > OPEN_RETRY_MS) throw e;
+    } finally {
+      client?.close();
+    }
+    // Jittered so that processes which collided once do not collide again.
+    await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** attempt) * (0.5 + Math.random())));
   }
 }
 
-async function applyPending(client: Client, log?: (m: string) => void): Promise<string[]> {
-  // WAL lets the app and the CLI read while the other writes; busy_timeout makes a
-  // concurrent writer wait instead of failing with SQLITE_BUSY.
-  await client.execute('PRAGMA busy_timeout = 10000');
+function isBusy(e: unknown): boolean {
+  return /SQLITE_BUSY|database is locked/.test(String((e as Error)?.message ?? e));
+}
+
+async function applyPending(client: Client, applied: string[], log?: (m: string) => void): Promise<void> {
+  // WAL lets the app and the CLI read while the other writes.
   await client.execute('PRAGMA journal_mode = WAL');
   await client.execute('CREATE TABLE IF NOT EXISTS _janitor_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const done = new Set((await client.execute('SELECT name FROM _janitor_migrations')).rows.map((r) => String(r.name)));
@@ -39,7 +66,6 @@ async function applyPending(client: Client, log?: (m: string) => void): Promise<
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'migration.sql')))
     .map((d) => d.name)
     .sort();
-  const applied: string[] = [];
   for (const name of names) {
     if (done.has(name)) continue;
     const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -63,5 +89,4 @@ async function applyPending(client: Client, log?: (m: string) => void): Promise<
     applied.push(name);
     log?.(`store: applied migration ${name}`);
   }
-  return applied;
 }

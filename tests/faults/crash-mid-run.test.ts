@@ -234,38 +234,6 @@ describe('a CLI run stopped by SIGTERM (a service manager stopping the host)', (
   });
 });
 
-describe('a restarted process that got the same pid', () => {
-  it('a run whose owner pid now belongs to a live process (a container restarted as pid 1) is marked interrupted once its heartbeat is stale', async () => {
-    useTempStore();
-    const { resetEnvCache } = await import('@/lib/env');
-    const { closeStore, store } = await import('@/lib/store/client');
-    resetEnvCache();
-    await closeStore();
-    const { createRun } = await import('@/lib/store/runs/write-runs');
-    const { markInterruptedRuns, STALE_MS } = await import('@/lib/store/runs/mark-interrupted');
-    const { getRun } = await import('@/lib/store/runs/read-runs');
-    const { cleanupParamsSchema } = await import('@/lib/schemas/cleanup-params');
-    const os = await import('node:os');
-    const newRun = (table: string) =>
-      createRun({
-        kind: 'cleanup', target: 'main', schema: 'public', table, preset: 'django', expiryColumn: 'expire_date', expiryType: 'timestamp', ttlSeconds: null,
-        cutoff: new Date(), params: cleanupParamsSchema.parse({}), strategy: 'heap-walk', strategyReason: 'test', startedBy: 'tester',
-        // This very process: alive, but it runs no worker for the run.
-        owner: `${os.hostname()}:${process.pid}:before-restart`, expiredAtStart: 10, cursor: null,
-      });
-    const stale = await newRun('django_session');
-    const fresh = await newRun('other_sessions');
-    const db = await store();
-    await db.run.update({ where: { id: stale }, data: { heartbeatAt: new Date(Date.now() - STALE_MS - 5_000) } });
-
-    expect(await markInterruptedRuns()).toBe(1);
-    expect((await getRun(stale))!.status).toBe('interrupted');
-    // A beating worker in a live process is left alone.
-    expect((await getRun(fresh))!.status).toBe('running');
-    await closeStore();
-  });
-});
-
 /** Ends the cleanup's target session while it sits in its batch's open transaction (DELETE done, COMMIT not sent). */
 async function dropOpenBatchConnection(dialect: Dialect, url: string): Promise<boolean> {
   if (dialect === 'postgres') {
@@ -299,6 +267,9 @@ describe('the store is busy', () => {
       const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '500', '--sleep-seconds', '0.1', '--json'], { env });
       await until('two batches', async () => lines(run.output()).filter((l) => l.type === 'batch').length >= 2);
       const hold = await holdStore(store);
+      // Counted once the hold is taken, not when two batches were seen: on a busy
+      // machine more batches can be stored between the two.
+      const atHold = lines(run.output()).filter((l) => l.type === 'batch').length;
       await sleep(3_000);
       const during = lines(run.output()).filter((l) => l.type === 'batch').length;
       await hold.release();
@@ -306,8 +277,9 @@ describe('the store is busy', () => {
       const r = await run.done;
       expect(r.stderr).toBe('');
       const out = lines(r.stdout);
-      // Nothing went past the batch waiting for the store.
-      expect(during).toBeLessThanOrEqual(3);
+      // Nothing went past the batch waiting for the store (one stored before the
+      // hold may still have been on its way through the pipe).
+      expect(during).toBeLessThanOrEqual(atHold + 1);
       expect(out.at(-1)).toMatchObject({ type: 'done', status: 'completed', totalDeleted: seeded.expired });
       expect(await countSessions('mysql', db.url, new Date(out[0].cutoff))).toEqual({ total: seeded.live, expired: 0 });
     } finally {

@@ -112,8 +112,9 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
       expect(String(done.error)).toMatch(/^(deleting a batch|counting what is left|starting the walk) failed \d+ times( over \d+ s)?; last error: target "url" is unreachable/);
       expect(String(done.error)).not.toContain('\n');
       expect(r.stdout + r.stderr).not.toContain('fault-test');
-      // It gave up at about --retry-for, not at the default of minutes.
-      expect(failedAfter).toBeLessThan(15_000);
+      // It gave up at about --retry-for (3 s), not at the default of 300 s; the
+      // margin is for a busy machine.
+      expect(failedAfter).toBeLessThan(60_000);
 
       const stored = JSON.parse(janitor(['runs', 'list', '--json'], { env }).stdout).find((x: { id: string }) => x.id === start.runId);
       expect(stored.status).toBe('failed');

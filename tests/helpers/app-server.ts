@@ -160,7 +160,8 @@ export async function startApp(opts: {
       await page.getByLabel('Username').fill(user.username);
       await page.getByLabel('Password').fill(user.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+      // The overview renders every target's card first: seconds on a busy machine.
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 60_000 });
     },
   };
 }

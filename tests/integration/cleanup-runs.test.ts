@@ -58,7 +58,10 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
 
     it('two CLI starts at the same moment yield exactly one run; the other is told it is already running', async () => {
       const seeded = await fresh(20_000);
-      const args = ['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '1000', '--sleep-seconds', '0.05', '--json'];
+      // The winner's run lasts about 16 s (16 batches, 1 s apart): on a busy machine
+      // one CLI can start seconds after the other, and a run over before the second
+      // one starts would let both win.
+      const args = ['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '1000', '--sleep-seconds', '1', '--json'];
       const [a, b] = [janitorAsync(args, { env }), janitorAsync(args, { env })];
       const [ra, rb] = await Promise.all([a.done, b.done]);
       const results = [ra, rb];
@@ -90,7 +93,9 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
 
     it('a pause from another process stops the run after its batch; knobs changed meanwhile apply on resume', async () => {
       await fresh(20_000);
-      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '500', '--sleep-seconds', '0.5', '--json'], { env });
+      // 2 s between batches: the pause comes from a second CLI, whose start-up takes
+      // seconds on a busy machine, and must arrive before the run's 32 batches are done.
+      const run = janitorAsync(['cleanup', '--url', db.url, '--table', 'django_session', '--delete-count', '500', '--sleep-seconds', '2', '--json'], { env });
       await waitFor(() => lines(run.output()).some((l) => l.type === 'batch'));
       const runId = lines(run.output())[0].runId;
       const paused = janitor(['runs', 'pause', runId], { env });

@@ -139,13 +139,16 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
         };
       }
       try {
-        const t0 = Date.now();
+        // The holder keeps its lock until after the command ends, so a TRUNCATE
+        // without a lock timeout would wait forever. "could not get its lock" is
+        // said only for the server's lock-timeout error, so it gave up on its
+        // 1 s timeout. (Its wall time, which includes the CLI's start-up of
+        // several seconds on a busy machine, measured nothing of that.)
         const r = janitor(['logout-all', '--url', db.url, '--table', 'django_session', '--yes', '--instant', '--lock-timeout', '1'], { env });
         expect(r.status).toBe(1);
         expect(r.stderr).toContain('TRUNCATE could not get its lock on');
         expect(r.stderr).toContain('within 1 s; nothing was removed');
         expect(r.stderr).toContain(`${idLabel} ${holder}`);
-        expect(Date.now() - t0).toBeLessThan(15_000);
       } finally {
         await release();
       }

@@ -12,7 +12,7 @@ import { closeStore, store } from '@/lib/store/client';
 import { AppError } from '@/lib/errors';
 import { executeReclaim, startReclaim } from '@/lib/reclaim/execute';
 import { preflightReclaim } from '@/lib/reclaim/preflight';
-import { getOperation } from '@/lib/reclaim/store/read-operations';
+import { getOperation } from '@/lib/store/operations/read-operations';
 import type { ReclaimEvent } from '@/lib/reclaim/events';
 
 useTempStore();

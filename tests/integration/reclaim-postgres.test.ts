@@ -13,7 +13,7 @@ import { store, closeStore } from '@/lib/store/client';
 import { AppError } from '@/lib/errors';
 import { executeReclaim, startReclaim } from '@/lib/reclaim/execute';
 import { preflightReclaim } from '@/lib/reclaim/preflight';
-import { getOperation, listOperations } from '@/lib/reclaim/store/read-operations';
+import { getOperation, listOperations } from '@/lib/store/operations/read-operations';
 import type { ReclaimEvent } from '@/lib/reclaim/events';
 import { targetKey } from '@/lib/targets/resolve';
 
@@ -205,10 +205,12 @@ describe('reclaim on PostgreSQL', () => {
       await reader.end();
     }
     // While each attempt waited for its lock, the reads queued behind it (so they
-    // did wait), and never for much longer than the 1 s lock timeout.
+    // did wait), and never for much longer than the 1 s lock timeout: without
+    // it they would wait as long as the holder holds its lock (this whole test).
+    // The margin is for a read's own latency on a busy machine.
     expect(reads).toBeGreaterThan(20);
     expect(maxReadMs).toBeGreaterThan(300);
-    expect(maxReadMs).toBeLessThan(1_000 + 750);
+    expect(maxReadMs).toBeLessThan(1_000 + 2_000);
   });
 
   it('a mode that does not fit the dialect and a table that does not exist are clear errors, and nothing is recorded', async () => {

@@ -67,6 +67,12 @@ function shouldAccept(rule: Rule, input: string | undefined): boolean {
   return Number.isFinite(n) && (rule.exclusiveMin ? n > rule.min : n >= rule.min) && n <= rule.max && (!rule.int || Number.isInteger(n));
 }
 
+/** Decimal numerals a field must accept: inside its limits, whole when it must be. */
+function inRange(rule: Rule): fc.Arbitrary<string> {
+  const n = rule.int ? fc.integer({ min: Math.ceil(rule.min), max: Math.floor(rule.max) }) : fc.double({ min: rule.min, max: rule.max, noNaN: true, noDefaultInfinity: true });
+  return n.map(String).filter((v) => shouldAccept(rule, v));
+}
+
 /**
  * A name that passed a schema is quoted as one identifier, or, when the server
  * could not hold it as given (PostgreSQL truncates past 63 bytes), refused with
@@ -145,9 +151,18 @@ describe('cleanup settings (start form, knobs form, CLI flags)', () => {
   });
 
   it('mid-run knob changes take only known knobs, inside the same limits', () => {
+    const KNOBS = Object.keys(cleanupKnobsSchema.shape);
+    // Half the inputs are changes an operator may make (known knobs, numbers inside
+    // their limits), so a schema that refused everything would fail here too.
+    const validKnobs = fc.dictionary(fc.constantFrom(...KNOBS), fc.constant(null)).chain((d) =>
+      fc.record(Object.fromEntries(Object.keys(d).map((k) => [k, inRange(CLEANUP_RULES[k]!)]))),
+    );
+    const hostileKnobs = fc.dictionary(fc.oneof(fc.constantFrom(...Object.keys(CLEANUP_RULES)), hostileText({ long: false })), fc.oneof(numberishText(), hostileText()));
     fc.assert(
-      fc.property(fc.dictionary(fc.oneof(fc.constantFrom(...Object.keys(CLEANUP_RULES)), hostileText({ long: false })), fc.oneof(numberishText(), hostileText())), (input) => {
+      fc.property(fc.oneof(validKnobs, hostileKnobs), (input) => {
         const r = cleanupKnobsSchema.safeParse(input);
+        const allowed = Object.entries(input).every(([k, v]) => KNOBS.includes(k) && !isBlank(v) && shouldAccept(CLEANUP_RULES[k]!, v));
+        if (allowed) expect(r.success, JSON.stringify(input).slice(0, 200)).toBe(true);
         if (!r.success) return;
         for (const [k, v] of Object.entries(r.data)) {
           const rule = CLEANUP_RULES[k]!;
@@ -155,6 +170,7 @@ describe('cleanup settings (start form, knobs form, CLI flags)', () => {
           if (v === null) continue;
           expect(Number.isFinite(v), k).toBe(true);
           expect(v as number).toBeLessThanOrEqual(rule.max);
+          if (allowed) expect(v, k).toBe(Number(input[k]));
         }
       }),
       RUNS,
@@ -231,9 +247,14 @@ describe('reclaim settings (reclaim form, CLI flags)', () => {
         { numRuns: 150 },
       );
     }
+    // Ordinary names too, so a schema that refused everything would fail here.
+    const anyName = () => fc.oneof(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_$ ]{0,40}$/), hostileText());
     fc.assert(
-      fc.property(fc.record({ schema: fc.option(hostileText(), { nil: undefined }), table: hostileText() }), (ref) => {
+      fc.property(fc.record({ schema: fc.option(anyName(), { nil: undefined }), table: anyName() }), (ref) => {
         const t = reclaimTableSchema.safeParse(ref);
+        // 1–128 characters without control characters pass; the catalog lookup decides the rest.
+        const plain = (n: string | undefined) => n === undefined || (chars(n) >= 1 && chars(n) <= 128 && !/[\u0000-\u001f]/.test(n));
+        expect(t.success, JSON.stringify(ref).slice(0, 200)).toBe(plain(ref.schema) && plain(ref.table));
         if (!t.success) return;
         for (const name of [t.data.schema, t.data.table]) {
           if (name === undefined) continue;

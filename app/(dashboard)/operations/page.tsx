@@ -2,8 +2,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/guard';
-import { listOperations } from '@/lib/reclaim/store/read-operations';
-import { markInterruptedOperations } from '@/lib/reclaim/store/mark-interrupted';
+import { listOperations } from '@/lib/store/operations/read-operations';
 import { OperationsTable } from '@/components/operations/operations-table';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +12,6 @@ const LIMIT = 200;
 
 export default async function OperationsPage() {
   await requireUser();
-  await markInterruptedOperations();
   const operations = await listOperations({ limit: LIMIT });
   return (
     <div className="space-y-6">

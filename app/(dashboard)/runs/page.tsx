@@ -3,7 +3,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/guard';
 import { listRuns } from '@/lib/store/runs/read-runs';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { RunsTable } from '@/components/runs/runs-table';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +13,6 @@ const LIMIT = 200;
 export default async function RunsPage() {
   const user = await requireUser();
   // A run whose process died shows as interrupted here, with Resume.
-  await markInterruptedRuns();
   const runs = await listRuns({ limit: LIMIT });
   return (
     <div className="space-y-6">

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { unauthorized, userFromRequest } from '@/lib/auth/guard';
 import { auditFilterSchema } from '@/lib/schemas/audit-filter';
 import { auditCsv, exportAudit } from '@/lib/audit/export-audit';
+import { failure } from '@/lib/http/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,10 +12,10 @@ const formatSchema = z.enum(['json', 'csv'], { error: 'format must be json or cs
 export async function GET(request: Request) {
   const user = await userFromRequest(request);
   if (!user) return unauthorized();
-  if (user.role !== 'operator') return Response.json({ error: 'Only operators can read the audit log' }, { status: 403 });
+  if (user.role !== 'operator') return failure('forbidden', 'Only operators can read the audit log');
   const search = new URL(request.url).searchParams;
   const format = formatSchema.safeParse(search.get('format') ?? undefined);
-  if (!format.success) return Response.json({ error: format.error.issues[0]!.message }, { status: 400 });
+  if (!format.success) return failure('input', format.error.issues[0]!.message);
   const filter = auditFilterSchema.parse({ actor: search.get('actor') ?? undefined, action: search.get('action') ?? undefined });
   const rows = await exportAudit(filter);
   const name = `janitor-audit-${new Date().toISOString().slice(0, 10)}.${format.data}`;

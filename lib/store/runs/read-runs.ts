@@ -1,14 +1,19 @@
+// Reading runs for pages, streams and the CLI. Each read first marks runs
+// whose process died as interrupted (work/ownership.ts), so no caller has to.
 import 'server-only';
 import { store } from '../client';
+import { interruptAbandoned } from '../work/ownership';
 import { ACTIVE_STATUSES, toRunView, type BatchKnobs, type BatchView, type RunView } from './run-view';
 
 export async function getRun(id: string): Promise<RunView | null> {
+  await interruptAbandoned('run', { id });
   const db = await store();
   const r = await db.run.findUnique({ where: { id } });
   return r ? toRunView(r) : null;
 }
 
 export async function listRuns(opts: { limit?: number; target?: string; status?: string } = {}): Promise<RunView[]> {
+  await interruptAbandoned('run');
   const db = await store();
   const rows = await db.run.findMany({
     where: { ...(opts.target ? { target: opts.target } : {}), ...(opts.status ? { status: opts.status } : {}) },
@@ -20,6 +25,7 @@ export async function listRuns(opts: { limit?: number; target?: string; status?:
 
 /** The queued / running / paused run on this table, if any. */
 export async function findActiveRun(target: string, schema: string, table: string): Promise<RunView | null> {
+  await interruptAbandoned('run');
   const db = await store();
   const r = await db.run.findFirst({ where: { target, schema, table, status: { in: ACTIVE_STATUSES } } });
   return r ? toRunView(r) : null;

@@ -1,10 +1,12 @@
 // Run state changes. Every change a worker makes is guarded by status and
-// owner (`updateMany where status='running' and owner=me`): a worker that lost
-// its run (cancelled, taken over after a crash) sees 0 rows updated and stops
+// owner (`status='running' and owner=me`, through work/ownership.ts's
+// transition, or in the SQL of the per-batch writes): a worker that lost its
+// run (cancelled, taken over after a crash) sees 0 rows updated and stops
 // instead of overwriting.
 import 'server-only';
 import { store, storeDate, writeAtomically } from '../client';
 import { AppError } from '../../errors';
+import { transition } from '../work/ownership';
 import type { CleanupParams } from '../../schemas/cleanup-params';
 import { findActiveRun } from './read-runs';
 import type { BatchKnobs, RunStatus, ThrottleView } from './run-view';
@@ -60,13 +62,8 @@ export function alreadyRunning(schema: string, table: string, runId: string | nu
 
 /** Takes a paused / interrupted run back to running under a new owner. */
 export async function claimRun(id: string, owner: string, from: RunStatus[]): Promise<boolean> {
-  const db = await store();
   try {
-    const r = await db.run.updateMany({
-      where: { id, status: { in: from } },
-      data: { status: 'running', owner, control: null, heartbeatAt: new Date(), error: null, finishedAt: null },
-    });
-    return r.count === 1;
+    return await transition('run', { id, from }, { status: 'running', owner, control: null, heartbeatAt: new Date(), error: null, finishedAt: null });
   } catch (e) {
     // another run became active on the table meanwhile (partial unique index)
     if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) return false;
@@ -161,12 +158,7 @@ export async function undoLastBatch(runId: string, owner: string, n: number): Pr
 }
 
 export async function heartbeat(runId: string, owner: string, throttle?: ThrottleView): Promise<boolean> {
-  const db = await store();
-  const r = await db.run.updateMany({
-    where: { id: runId, owner, status: 'running' },
-    data: { heartbeatAt: new Date(), ...(throttle !== undefined ? { throttle: JSON.stringify(throttle) } : {}) },
-  });
-  return r.count === 1;
+  return transition('run', { id: runId, owner, from: ['running'] }, { heartbeatAt: new Date(), ...(throttle !== undefined ? { throttle: JSON.stringify(throttle) } : {}) });
 }
 
 /** The worker's last word: running → completed / cancelled / paused / failed. */
@@ -176,42 +168,31 @@ export async function finishRun(
   to: Exclude<RunStatus, 'queued' | 'running' | 'interrupted'>,
   data: { error?: string | null; cursor?: unknown; activeSeconds?: number; totalDeleted?: number; batchCount?: number },
 ): Promise<boolean> {
-  const db = await store();
-  const r = await db.run.updateMany({
-    where: { id: runId, owner, status: 'running' },
-    data: {
-      status: to,
-      control: null,
-      error: data.error ?? null,
-      ...(data.cursor !== undefined ? { cursor: JSON.stringify(data.cursor) } : {}),
-      ...(data.activeSeconds !== undefined ? { activeSeconds: data.activeSeconds } : {}),
-      ...(data.totalDeleted !== undefined ? { totalDeleted: data.totalDeleted } : {}),
-      ...(data.batchCount !== undefined ? { batchCount: data.batchCount } : {}),
-      finishedAt: to === 'paused' ? null : new Date(),
-      heartbeatAt: new Date(),
-    },
+  return transition('run', { id: runId, owner, from: ['running'] }, {
+    status: to,
+    control: null,
+    error: data.error ?? null,
+    ...(data.cursor !== undefined ? { cursor: JSON.stringify(data.cursor) } : {}),
+    ...(data.activeSeconds !== undefined ? { activeSeconds: data.activeSeconds } : {}),
+    ...(data.totalDeleted !== undefined ? { totalDeleted: data.totalDeleted } : {}),
+    ...(data.batchCount !== undefined ? { batchCount: data.batchCount } : {}),
+    finishedAt: to === 'paused' ? null : new Date(),
+    heartbeatAt: new Date(),
   });
-  return r.count === 1;
 }
 
 /** An operator's request to a running run; the worker acts on it between batches. */
 export async function requestControl(runId: string, control: 'pause' | 'cancel'): Promise<boolean> {
-  const db = await store();
-  const r = await db.run.updateMany({ where: { id: runId, status: 'running' }, data: { control } });
-  return r.count === 1;
+  return transition('run', { id: runId, from: ['running'] }, { control });
 }
 
 /** Cancels a run no worker is executing (paused or interrupted). */
 export async function cancelIdleRun(runId: string): Promise<boolean> {
-  const db = await store();
-  const r = await db.run.updateMany({ where: { id: runId, status: { in: ['paused', 'interrupted', 'queued'] } }, data: { status: 'cancelled', control: null, finishedAt: new Date() } });
-  return r.count === 1;
+  return transition('run', { id: runId, from: ['paused', 'interrupted', 'queued'] }, { status: 'cancelled', control: null, finishedAt: new Date() });
 }
 
 export async function updateRunParams(runId: string, params: CleanupParams): Promise<boolean> {
-  const db = await store();
-  const r = await db.run.updateMany({ where: { id: runId, status: { in: ['running', 'paused', 'interrupted', 'queued'] } }, data: { params: JSON.stringify(params) } });
-  return r.count === 1;
+  return transition('run', { id: runId, from: ['running', 'paused', 'interrupted', 'queued'] }, { params: JSON.stringify(params) });
 }
 
 /** What the worker polls between batches: pending control and current knobs. */

@@ -2,8 +2,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requireUser } from '@/lib/auth/guard';
-import { getOperation } from '@/lib/reclaim/store/read-operations';
-import { markInterruptedOperations } from '@/lib/reclaim/store/mark-interrupted';
+import { getOperation } from '@/lib/store/operations/read-operations';
 import { OperationLive } from '@/components/operations/operation-live';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +18,6 @@ export default async function OperationPage({ params }: Props) {
   const user = await requireUser();
   const { id } = await params;
   // An operation whose process died shows as interrupted rather than running forever.
-  await markInterruptedOperations();
   const op = id.length <= 64 ? await getOperation(id) : null;
   if (!op) notFound();
   // Keyed by operation so navigating between them starts a fresh stream.

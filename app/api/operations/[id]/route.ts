@@ -1,8 +1,8 @@
 // One reclaim operation as JSON: what the operation page's client refetches if
 // it ever needs the whole state again.
 import { unauthorized, userFromRequest } from '@/lib/auth/guard';
-import { getOperation } from '@/lib/reclaim/store/read-operations';
-import { markInterruptedOperations } from '@/lib/reclaim/store/mark-interrupted';
+import { getOperation } from '@/lib/store/operations/read-operations';
+import { failure } from '@/lib/http/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,8 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const user = await userFromRequest(request);
   if (!user) return unauthorized();
   const { id } = await params;
-  await markInterruptedOperations();
   const op = id.length <= 64 ? await getOperation(id) : null;
-  if (!op) return Response.json({ error: 'Operation not found' }, { status: 404 });
+  if (!op) return failure('not-found', 'Operation not found');
   return Response.json(op, { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -2,6 +2,7 @@
 // what its client refetches if it ever needs the whole state again.
 import { unauthorized, userFromRequest } from '@/lib/auth/guard';
 import { loadRunState } from '@/lib/cleanup/run-state';
+import { failure } from '@/lib/http/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,6 +11,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ runI
   if (!user) return unauthorized();
   const { runId } = await params;
   const state = runId.length <= 64 ? await loadRunState(runId) : null;
-  if (!state) return Response.json({ error: 'Run not found' }, { status: 404 });
+  if (!state) return failure('not-found', 'Run not found');
   return Response.json(state, { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -10,7 +10,6 @@ import { sessionSpecSchema } from '@/lib/schemas/session-spec';
 import { resolveSessionSpec, type ResolvedSpec } from '@/lib/sessions/resolve-spec';
 import { CLEANUP_DEFAULTS, cleanupParamsSchema } from '@/lib/schemas/cleanup-params';
 import { findActiveRun } from '@/lib/store/runs/read-runs';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
 import { presetByName } from '@/lib/sessions/presets';
 import { isAppError, toUserMessage } from '@/lib/errors';
 import { SpecProblem } from '@/components/sessions/spec-problem';
@@ -74,7 +73,6 @@ export default async function CleanupPage({ params, searchParams }: Props) {
     return problem(toUserMessage(e), e.kind === 'not-found' ? 'missing' : e.kind === 'input' ? 'needs-rule' : 'failed');
   }
 
-  await markInterruptedRuns();
   const active = await findActiveRun(info.name, spec.schema, spec.table);
   // The form checks values before it asks for a preview; an address typed by hand with bad ones gets the message instead of an estimate.
   const typed = cleanupParamsSchema.safeParse({ deleteCount: one(q.deleteCount), sleepSeconds: one(q.sleepSeconds), strategy: one(q.strategy) });

@@ -11,9 +11,7 @@ import { defaultSchemaOf } from '@/lib/targets/resolve';
 import { RECLAIM_DEFAULTS, reclaimModeSchema, reclaimTableSchema } from '@/lib/schemas/reclaim';
 import { reclaimModes, rewriteMode } from '@/lib/reclaim/modes';
 import { findActiveRun } from '@/lib/store/runs/read-runs';
-import { markInterruptedRuns } from '@/lib/store/runs/mark-interrupted';
-import { findActiveOperation } from '@/lib/reclaim/store/read-operations';
-import { markInterruptedOperations } from '@/lib/reclaim/store/mark-interrupted';
+import { findActiveOperation } from '@/lib/store/operations/read-operations';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -64,8 +62,6 @@ export default async function ReclaimPage({ params, searchParams }: Props) {
   const { table } = ref.data;
   const schema = ref.data.schema!;
 
-  await markInterruptedRuns();
-  await markInterruptedOperations();
   const [run, op] = await Promise.all([findActiveRun(info.name, schema, table), findActiveOperation(info.name, schema, table)]);
   const props = { target: info.name, schema, table, mode };
 

@@ -5,7 +5,7 @@ import { listTargets } from '@/lib/targets/registry';
 import { preflightReclaim } from '@/lib/reclaim/preflight';
 import { reclaimModes, rewriteMode } from '@/lib/reclaim/modes';
 import { reclaimModeSchema, reclaimTableSchema } from '@/lib/schemas/reclaim';
-import { isAppError, toUserMessage } from '@/lib/errors';
+import { errorResponse, failure } from '@/lib/http/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,10 +28,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ targ
   if (!user) return unauthorized();
   const { target } = await params;
   const info = listTargets().find((t) => t.name === target.toLowerCase());
-  if (!info) return Response.json({ error: 'Target not found' }, { status: 404 });
+  if (!info) return failure('not-found', 'Target not found');
   const q = new URL(request.url).searchParams;
   const ref = reclaimTableSchema.safeParse({ schema: q.get('schema') || undefined, table: q.get('table') ?? '' });
-  if (!ref.success) return Response.json({ error: ref.error.issues[0]!.message }, { status: 400 });
+  if (!ref.success) return failure('input', ref.error.issues[0]!.message);
   const asked = reclaimModeSchema.safeParse(q.get('mode'));
   // Without a mode (or with the other dialect's), the rewrite that gives disk back on this dialect.
   const mode = asked.success && reclaimModes(info.dialect).includes(asked.data) ? asked.data : rewriteMode(info.dialect);
@@ -52,7 +52,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ targ
     };
     return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
   } catch (e) {
-    const status = isAppError(e) && e.kind === 'not-found' ? 404 : isAppError(e) && e.kind === 'unreachable' ? 503 : 500;
-    return Response.json({ error: toUserMessage(e) }, { status });
+    return errorResponse(e);
   }
 }

@@ -6,6 +6,7 @@ import { listTargets } from '@/lib/targets/registry';
 import { takeSpaceReport } from '@/lib/stats/take-space-report';
 import { toReportJson } from '@/lib/stats/space-report';
 import { REPORT_SECTIONS, reportFileName, reportSectionCsv } from '@/lib/stats/report-csv';
+import { failure } from '@/lib/http/error-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,11 +20,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ targ
   const target = (await params).target.toLowerCase();
   const search = new URL(request.url).searchParams;
   const query = querySchema.safeParse({ format: search.get('format') ?? undefined, section: search.get('section') ?? undefined });
-  if (!query.success) return Response.json({ error: query.error.issues[0]!.message }, { status: 400 });
-  if (!listTargets().some((t) => t.name === target)) return Response.json({ error: `unknown target "${target.slice(0, 64)}"` }, { status: 404 });
+  if (!query.success) return failure('input', query.error.issues[0]!.message);
+  if (!listTargets().some((t) => t.name === target)) return failure('not-found', `unknown target "${target.slice(0, 64)}"`);
 
   const outcome = await takeSpaceReport(target);
-  if (!outcome.ok) return Response.json({ error: outcome.error }, { status: outcome.kind === 'internal' ? 500 : 502 });
+  if (!outcome.ok) return failure(outcome.kind, outcome.error);
   const { report } = outcome;
   const { format, section } = query.data;
   const headers = { 'Cache-Control': 'no-store' };

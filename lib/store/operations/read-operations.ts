@@ -1,9 +1,13 @@
-// Reading reclaim operations from the store, for pages and the CLI.
+// Reading maintenance operations (reclaims) for pages, streams and the CLI.
+// Each read first marks operations whose process died as interrupted
+// (work/ownership.ts), so no caller has to.
 import 'server-only';
-import { store } from '../../store/client';
-import { ACTIVE_OPERATION_STATUSES, toOperationView, type OperationView } from '../operation-view';
+import { store } from '../client';
+import { interruptAbandoned } from '../work/ownership';
+import { ACTIVE_OPERATION_STATUSES, toOperationView, type OperationView } from '../../reclaim/operation-view';
 
 export async function getOperation(id: string): Promise<OperationView | null> {
+  await interruptAbandoned('operation', { id });
   const db = await store();
   const r = await db.operation.findUnique({ where: { id } });
   return r ? toOperationView(r) : null;
@@ -11,6 +15,7 @@ export async function getOperation(id: string): Promise<OperationView | null> {
 
 /** Newest first; filter by target, and by table within it. */
 export async function listOperations(opts: { target?: string; schema?: string; table?: string; limit?: number } = {}): Promise<OperationView[]> {
+  await interruptAbandoned('operation');
   const db = await store();
   const rows = await db.operation.findMany({
     where: {
@@ -26,6 +31,7 @@ export async function listOperations(opts: { target?: string; schema?: string; t
 
 /** The queued or running operation on this table, if any. */
 export async function findActiveOperation(target: string, schema: string, table: string): Promise<OperationView | null> {
+  await interruptAbandoned('operation');
   const db = await store();
   const r = await db.operation.findFirst({ where: { target, schema, table, status: { in: ACTIVE_OPERATION_STATUSES } } });
   return r ? toOperationView(r) : null;

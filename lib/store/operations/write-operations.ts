@@ -1,13 +1,14 @@
-// Reclaim operation state changes. Every change the worker makes is guarded
-// by status and owner (`updateMany where status='running' and owner=me`), so a
-// worker whose operation was marked interrupted sees 0 rows updated instead of
-// overwriting.
+// Maintenance operation (reclaim) state changes. Every change goes through
+// work/ownership.ts's guarded transition (`status='running' and owner=me` for
+// the worker), so a worker whose operation was marked interrupted sees false
+// instead of overwriting.
 import 'server-only';
-import { store } from '../../store/client';
+import { store } from '../client';
 import { AppError } from '../../errors';
-import type { Blocker } from '../driver';
-import type { ReclaimProgress } from '../events';
-import type { OperationEvent, StoredOperationParams } from '../operation-view';
+import { transition } from '../work/ownership';
+import type { Blocker } from '../../reclaim/driver';
+import type { ReclaimProgress } from '../../reclaim/events';
+import type { OperationEvent, StoredOperationParams } from '../../reclaim/operation-view';
 import { findActiveOperation } from './read-operations';
 
 export type NewOperation = {
@@ -52,24 +53,17 @@ export async function recordOperationProgress(
   owner: string,
   data: { progress?: ReclaimProgress; beforeBytes?: number; events?: OperationEvent[] },
 ): Promise<boolean> {
-  const db = await store();
-  const r = await db.operation.updateMany({
-    where: { id, owner, status: 'running' },
-    data: {
-      heartbeatAt: new Date(),
-      ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
-      ...(data.beforeBytes !== undefined ? { beforeBytes: data.beforeBytes } : {}),
-      ...(data.events ? { events: JSON.stringify(data.events) } : {}),
-    },
+  return transition('operation', { id, owner, from: ['running'] }, {
+    heartbeatAt: new Date(),
+    ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
+    ...(data.beforeBytes !== undefined ? { beforeBytes: data.beforeBytes } : {}),
+    ...(data.events ? { events: JSON.stringify(data.events) } : {}),
   });
-  return r.count === 1;
 }
 
 /** An operator asks a running operation to stop; its worker reads this with its progress. False when it is not running. */
 export async function requestOperationControl(id: string, control: 'cancel'): Promise<boolean> {
-  const db = await store();
-  const r = await db.operation.updateMany({ where: { id, status: 'running' }, data: { control } });
-  return r.count === 1;
+  return transition('operation', { id, from: ['running'] }, { control });
 }
 
 /** The worker's last word: running → completed / failed. */
@@ -79,21 +73,16 @@ export async function finishOperation(
   to: 'completed' | 'failed',
   data: { afterBytes: number | null; error: string | null; blockers: Blocker[]; progress: ReclaimProgress | null; events?: OperationEvent[] },
 ): Promise<boolean> {
-  const db = await store();
   const now = new Date();
-  const r = await db.operation.updateMany({
-    where: { id, owner, status: 'running' },
-    data: {
-      status: to,
-      afterBytes: data.afterBytes,
-      error: data.error,
-      blockers: data.blockers.length ? JSON.stringify(data.blockers) : null,
-      ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
-      ...(data.events?.length ? { events: JSON.stringify(data.events) } : {}),
-      control: null,
-      finishedAt: now,
-      heartbeatAt: now,
-    },
+  return transition('operation', { id, owner, from: ['running'] }, {
+    status: to,
+    afterBytes: data.afterBytes,
+    error: data.error,
+    blockers: data.blockers.length ? JSON.stringify(data.blockers) : null,
+    ...(data.progress ? { progress: JSON.stringify(data.progress) } : {}),
+    ...(data.events?.length ? { events: JSON.stringify(data.events) } : {}),
+    control: null,
+    finishedAt: now,
+    heartbeatAt: now,
   });
-  return r.count === 1;
 }

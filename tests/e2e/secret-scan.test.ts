@@ -5,6 +5,8 @@
 // export, the progress streams of a cleanup and a reclaim, actions that fail
 // on the broken targets, the CLI's output and errors, the server's log and the
 // store's file. None of it may contain a password or a connection string.
+// The file makes every bit of that activity itself, on its own app, store and
+// databases, so it depends on no other test file or the order files run in.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
