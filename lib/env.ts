@@ -3,6 +3,7 @@
 // (values may hold connection strings and passwords).
 import { z } from 'zod';
 import { parseTargetUrl, type TargetConfig } from './targets/target-url';
+import { dialectFacts } from './targets/dialect-facts';
 import { AppError } from './errors';
 import { timestampZoneSchema, ZONE_HELP } from './sessions/timestamp-zone';
 import { parseTrustedProxies } from './auth/client-address';
@@ -62,10 +63,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
 /** The zone a target's naive timestamps are written in, when its configuration says (timestamp-zone.ts). */
 function targetZone(source: Record<string, string | undefined>, t: TargetConfig): string | null {
   const key = Object.keys(source).find((k) => k.startsWith(ZONE_PREFIX) && k.slice(ZONE_PREFIX.length).toLowerCase() === t.name);
-  const raw = key ? source[key] : t.dialect === 'mysql' ? source.JANITOR_MYSQL_TIMEZONE : undefined;
+  const fallback = dialectFacts(t.dialect).zoneFallbackEnv;
+  const raw = key ? source[key] : fallback ? source[fallback] : undefined;
   if (raw === undefined || raw === '') return null;
   const parsed = timestampZoneSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError(`${key ?? 'JANITOR_MYSQL_TIMEZONE'} must be ${ZONE_HELP}`, 'config');
+  if (!parsed.success) throw new AppError(`${key ?? fallback} must be ${ZONE_HELP}`, 'config');
   return parsed.data;
 }
 

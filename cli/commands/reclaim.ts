@@ -15,6 +15,7 @@ import { reclaimParamsSchema } from '@/lib/schemas/reclaim';
 import { executeReclaim, type ReclaimResult } from '@/lib/reclaim/execute';
 import type { ReclaimEvent } from '@/lib/reclaim/events';
 import type { Blocker } from '@/lib/reclaim/driver';
+import { connectionIdLabel } from '@/lib/targets/dialect-facts';
 import { formatBytes, formatDuration } from '@/lib/format';
 
 const flags = {
@@ -75,7 +76,7 @@ function printPreflight(p: ReclaimPreflight, json: boolean) {
     });
     return;
   }
-  const idLabel = p.dialect === 'postgres' ? 'pid' : 'connection';
+  const idLabel = connectionIdLabel(p.dialect);
   const out = [
     `${p.modeLabel} on ${p.schema}.${p.table} (${p.facts.server}), now ${formatBytes(p.facts.totalBytes)}`,
     `lock:      ${p.lock.mode}, held ${p.lock.held}; ${p.lock.blocksReads ? 'reads wait' : 'reads go on'}, ${p.lock.blocksWrites ? 'writes wait' : 'writes go on'}`,
@@ -198,7 +199,7 @@ export async function reclaimCommand(argv: string[]) {
       params,
       startedBy: 'cli',
       signal: abort.signal,
-      onEvent: eventPrinter(json, () => (pre.dialect === 'postgres' ? 'pid' : 'connection')),
+      onEvent: eventPrinter(json, () => connectionIdLabel(pre.dialect)),
     });
     printResult(result, json);
     process.exitCode = exitCodeForEnd(result.status === 'completed', signal);

@@ -5,6 +5,7 @@ import { printJson, table } from '../output';
 import { resolveTarget } from '@/lib/targets/resolve';
 import { getSpaceReport, toReportJson } from '@/lib/stats/space-report';
 import { env } from '@/lib/env';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import { timestampZoneSchema } from '@/lib/sessions/timestamp-zone';
 import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 
@@ -27,7 +28,7 @@ export async function statsCommand(argv: string[]) {
     out.push(
       table(
         [
-          ['table', 'rows≈', 'table', 'index', 'toast', 'total', report.dialect === 'postgres' ? 'dead rows' : 'free'],
+          ['table', 'rows≈', 'table', 'index', 'toast', 'total', dialectFacts(report.dialect).report.wasteHeading],
           ...report.tables.slice(0, flags.limit).map((t) => [
             `${t.schema}.${t.name}`,
             formatCount(t.rowEstimate),

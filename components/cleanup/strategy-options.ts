@@ -1,5 +1,6 @@
-// The strategy choices the form offers per dialect (the planner refuses the
-// others anyway, with the reason).
+// The strategy choices the form offers per dialect, from the dialect facts
+// (the planner refuses the others anyway, with the reason).
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import type { Dialect } from '@/lib/targets/target-url';
 
 export const STRATEGY_LABEL: Record<string, string> = {
@@ -10,5 +11,5 @@ export const STRATEGY_LABEL: Record<string, string> = {
 };
 
 export function strategyOptions(dialect: Dialect): string[] {
-  return dialect === 'postgres' ? ['auto', 'heap-walk', 'keyset'] : ['auto', 'pk-range', 'keyset'];
+  return [...dialectFacts(dialect).cleanup.strategyChoices];
 }

@@ -11,7 +11,7 @@ import { SettingsList } from '@/components/ui/settings-list';
 import { Metric } from '@/components/runs/run-live';
 import { LiveHeader } from '@/components/runs/live-header';
 import { BlockersTable } from '@/components/reclaim/blockers-table';
-import { modeLabel } from '@/components/reclaim/mode-options';
+import { dialectFacts, modeLabel } from '@/lib/targets/dialect-facts';
 import { OperationStatusBadge, operationDuration } from './operation-status-badge';
 import { CancelOperationButton } from './cancel-operation-button';
 import { useOperationLive } from './use-operation-live';
@@ -31,10 +31,13 @@ function useElapsed(op: OperationView): number | null {
   return op.progress?.elapsedSeconds ?? null;
 }
 
+/** The dialect's words and figures for this operation (params stored without a dialect read as PostgreSQL, as before). */
+const factsOf = (op: OperationView) => dialectFacts(op.params.dialect ?? 'postgres');
+
 export function OperationLive({ initial, canControl }: { initial: OperationView; canControl: boolean }) {
   const { operation: op, connection } = useOperationLive(initial);
   const label = modeLabel(op.params.dialect ?? 'postgres', op.mode);
-  const idLabel = op.params.dialect === 'mysql' ? 'connection' : 'pid';
+  const idLabel = factsOf(op).connectionId.word;
   const elapsed = useElapsed(op);
 
   return (
@@ -50,7 +53,7 @@ export function OperationLive({ initial, canControl }: { initial: OperationView;
         controls={canControl && <CancelOperationButton operation={op} />}
       />
 
-      <StatusNote op={op} idLabel={idLabel} />
+      <StatusNote op={op} />
 
       <Card>
         <Progress op={op} elapsed={elapsed} idLabel={idLabel} />
@@ -65,7 +68,7 @@ export function OperationLive({ initial, canControl }: { initial: OperationView;
           <ol className="space-y-4">
             {op.events.map((e) => (
               // The last attempt's blockers are the ones the failure above already lists.
-              <AttemptEvent key={e.n} e={e} lockTimeout={op.params.lockTimeoutSeconds} idLabel={idLabel} showBlockers={!(e.type === 'blocked' && op.blockers.length > 0)} />
+              <AttemptEvent key={e.n} e={e} lockTimeout={op.params.lockTimeoutSeconds} idHeading={factsOf(op).connectionId.heading} showBlockers={!(e.type === 'blocked' && op.blockers.length > 0)} />
             ))}
           </ol>
         </Card>
@@ -78,7 +81,7 @@ export function OperationLive({ initial, canControl }: { initial: OperationView;
   );
 }
 
-function StatusNote({ op, idLabel }: { op: OperationView; idLabel: string }) {
+function StatusNote({ op }: { op: OperationView }) {
   if (op.status === 'completed') {
     const back = op.beforeBytes !== null && op.afterBytes !== null ? op.beforeBytes - op.afterBytes : null;
     return (
@@ -97,7 +100,7 @@ function StatusNote({ op, idLabel }: { op: OperationView; idLabel: string }) {
         {op.blockers.length > 0 && (
           <div className="space-y-2">
             <p className="text-sm font-medium text-slate-800">Kept it from its lock</p>
-            <BlockersTable blockers={op.blockers} idLabel={idLabel} />
+            <BlockersTable blockers={op.blockers} idHeading={factsOf(op).connectionId.heading} />
           </div>
         )}
       </div>
@@ -152,7 +155,7 @@ function Progress({ op, elapsed, idLabel }: { op: OperationView; elapsed: number
       <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
         <Metric id="attempt" label="Attempt" value={p ? `${Math.max(1, p.attempt)} of ${p.attempts}` : '—'} hint={p?.waitingForLock ? 'waiting for its lock' : undefined} />
         <Metric id="elapsed" label="Elapsed" value={operationDuration(elapsed)} hint={op.params.estimatedSeconds !== null ? `estimated ${formatDuration(Math.max(1, op.params.estimatedSeconds))}` : undefined} />
-        {op.params.dialect === 'mysql' ? (
+        {factsOf(op).reclaim.progress === 'stages' ? (
           <>
             <Metric id="stage" label="Stage" value={stage ?? '—'} hint={num('maxStage') !== null ? `stage ${num('stage') ?? '?'} of ${num('maxStage')}` : 'from the process list'} />
             <Metric id="statement" label="Statement running" value={num('statementMs') !== null ? formatDuration(num('statementMs')! / 1000) : '—'} />
@@ -188,7 +191,7 @@ function Sizes({ op }: { op: OperationView }) {
         id="size-before"
         label="Before"
         value={formatBytes(op.beforeBytes)}
-        hint={op.beforeBytes === null ? 'measured when it starts' : op.params.dialect === 'mysql' ? 'DATA_LENGTH + INDEX_LENGTH' : 'total with indexes and TOAST'}
+        hint={op.beforeBytes === null ? 'measured when it starts' : factsOf(op).reclaim.sizeMeasure}
       />
       <Metric
         id="size-after"
@@ -206,7 +209,7 @@ function Sizes({ op }: { op: OperationView }) {
   );
 }
 
-function AttemptEvent({ e, lockTimeout, idLabel, showBlockers }: { e: OperationEvent; lockTimeout: number; idLabel: string; showBlockers: boolean }) {
+function AttemptEvent({ e, lockTimeout, idHeading, showBlockers }: { e: OperationEvent; lockTimeout: number; idHeading: string; showBlockers: boolean }) {
   return (
     <li className="space-y-2" data-testid="attempt-event">
       <p className="text-sm text-slate-800">
@@ -217,7 +220,7 @@ function AttemptEvent({ e, lockTimeout, idLabel, showBlockers }: { e: OperationE
         <span className="text-xs text-slate-500">{formatUtc(e.at, { seconds: true })}</span>
       </p>
       {!showBlockers ? null : e.blockers.length > 0 ? (
-        <BlockersTable blockers={e.blockers} idLabel={idLabel} />
+        <BlockersTable blockers={e.blockers} idHeading={idHeading} />
       ) : (
         <p className="text-xs text-slate-500">No blocking session was found after it gave up.</p>
       )}

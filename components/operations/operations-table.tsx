@@ -4,7 +4,7 @@ import Link from 'next/link';
 import type { OperationView } from '@/lib/reclaim/operation-view';
 import { formatBytes } from '@/lib/format';
 import { formatAgo, formatUtc } from '@/lib/format-time';
-import { modeLabel } from '@/components/reclaim/mode-options';
+import { modeLabel } from '@/lib/targets/dialect-facts';
 import { OperationStatusBadge, operationDuration } from './operation-status-badge';
 
 export function OperationsTable({ operations, now }: { operations: OperationView[]; now: string }) {

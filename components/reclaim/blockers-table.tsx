@@ -20,13 +20,13 @@ function Verdict({ b }: { b: Blocker }) {
   return <Badge title="It does not block the operation, but rows deleted after it began are kept">keeps dead rows</Badge>;
 }
 
-export function BlockersTable({ blockers, idLabel }: { blockers: Blocker[]; /** "pid" on PostgreSQL, "connection" on MySQL */ idLabel: string }) {
+export function BlockersTable({ blockers, idHeading }: { blockers: Blocker[]; /** "PID" on PostgreSQL, "Connection" on MySQL (the dialect facts) */ idHeading: string }) {
   return (
     <div className="overflow-x-auto rounded-md border border-slate-200">
       <table className="w-full text-sm" aria-label="Sessions in the way">
         <thead className="bg-slate-50 text-xs text-slate-600">
           <tr>
-            <th scope="col" className="px-3 py-2 text-left font-medium">{idLabel === 'pid' ? 'PID' : 'Connection'}</th>
+            <th scope="col" className="px-3 py-2 text-left font-medium">{idHeading}</th>
             <th scope="col" className="px-3 py-2 text-left font-medium">User</th>
             <th scope="col" className="px-3 py-2 text-left font-medium">State</th>
             <th scope="col" className="px-3 py-2 text-right font-medium">Age</th>

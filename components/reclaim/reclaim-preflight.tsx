@@ -9,6 +9,7 @@ import type { ReclaimMode } from '@/lib/schemas/reclaim';
 import { toUserMessage } from '@/lib/errors';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { formatUtc } from '@/lib/format-time';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import { Alert } from '@/components/ui/alert';
 import { Stat } from '@/components/ui/stat';
 import { BlockersTable } from './blockers-table';
@@ -83,16 +84,16 @@ export async function ReclaimBlockers(props: Ref) {
   const r = await preflight(props);
   if (!r.ok) return <p className="text-sm text-slate-500">Cannot check for blockers: {r.error}</p>;
   const { p, at } = r;
-  const idLabel = p.dialect === 'postgres' ? 'pid' : 'connection';
+  const facts = dialectFacts(p.dialect);
   return (
     <div className="space-y-2" data-testid="reclaim-blockers">
       {p.blockers.length === 0 ? (
         <p className="text-sm text-emerald-800">No session is in the way right now: no conflicting lock on the table, and no transaction open longer than 30 s.</p>
       ) : (
-        <BlockersTable blockers={p.blockers} idLabel={idLabel} />
+        <BlockersTable blockers={p.blockers} idHeading={facts.connectionId.heading} />
       )}
       <p className="text-xs text-slate-500">
-        Checked {formatUtc(at, { seconds: true })}. {p.dialect === 'postgres' ? 'From pg_stat_activity and pg_locks.' : 'From information_schema.innodb_trx and the process list.'} A session can
+        Checked {formatUtc(at, { seconds: true })}. {facts.blockersSource} A session can
         start or end at any moment: refresh just before you start.
       </p>
     </div>

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import Link from 'next/link';
 import type { TableStat } from '@/lib/stats/types';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import { formatBytes, formatCount } from '@/lib/format';
 import { formatAgo, formatUtc, latestOf } from '@/lib/format-time';
 import { SortableTable, type Column } from './sortable-table';
@@ -27,6 +28,7 @@ export function reclaimHref(target: string, t: Pick<TableStat, 'schema' | 'name'
 }
 
 function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string, reclaimTarget: string | null): Column<TableStat>[] {
+  const facts = dialectFacts(dialect).report;
   const cols: Column<TableStat>[] = [
     {
       key: 'schema',
@@ -52,13 +54,17 @@ function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string, reclaimTarge
     { key: 'table', label: 'Table', numeric: true, sortValue: (t) => t.tableBytes, render: (t) => bytes(t.tableBytes), title: 'Heap (table data) bytes' },
     { key: 'index', label: 'Indexes', numeric: true, sortValue: (t) => t.indexBytes, render: (t) => bytes(t.indexBytes) },
   ];
-  if (dialect === 'postgres') {
+  if (facts.toast) {
     cols.push({ key: 'toast', label: 'TOAST', numeric: true, sortValue: (t) => t.toastBytes, render: (t) => bytes(t.toastBytes), title: 'Out-of-line storage of large values, with its index' });
   }
   cols.push({ key: 'total', label: 'Total', numeric: true, sortValue: (t) => t.totalBytes, render: (t) => <strong className="font-semibold">{bytes(t.totalBytes)}</strong> });
-  if (dialect === 'postgres') {
+  if (facts.waste === 'dead-rows') {
+    cols.push({ key: 'dead', label: 'Dead rows', numeric: true, sortValue: (t) => t.deadRows, render: (t) => formatCount(t.deadRows), title: 'Dead row versions waiting for VACUUM (pg_stat_user_tables)' });
+  } else {
+    cols.push({ key: 'free', label: 'Free', numeric: true, sortValue: (t) => t.freeBytes, render: (t) => bytes(t.freeBytes), title: 'DATA_FREE: allocated but unused (per tablespace; refreshed by ANALYZE TABLE)' });
+  }
+  if (facts.maintenanceTimes) {
     cols.push(
-      { key: 'dead', label: 'Dead rows', numeric: true, sortValue: (t) => t.deadRows, render: (t) => formatCount(t.deadRows), title: 'Dead row versions waiting for VACUUM (pg_stat_user_tables)' },
       {
         key: 'vacuum',
         label: 'Last vacuum',
@@ -74,8 +80,6 @@ function columnsFor(dialect: 'postgres' | 'mysql', takenAt: string, reclaimTarge
         title: 'The later of ANALYZE and autoanalyze',
       },
     );
-  } else {
-    cols.push({ key: 'free', label: 'Free', numeric: true, sortValue: (t) => t.freeBytes, render: (t) => bytes(t.freeBytes), title: 'DATA_FREE: allocated but unused (per tablespace; refreshed by ANALYZE TABLE)' });
   }
   if (reclaimTarget) {
     cols.push({

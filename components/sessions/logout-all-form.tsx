@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { logoutAllAction, type LogoutAllState } from '@/lib/actions/logout-all';
 import type { Dialect } from '@/lib/targets/target-url';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import { formatCount } from '@/lib/format';
 import { Alert } from '@/components/ui/alert';
 import { BusyTableAlert, alreadyShown } from '@/components/runs/busy-table-alert';
@@ -14,11 +15,6 @@ import { Choice } from '@/components/ui/choice';
 import { Field } from '@/components/ui/field';
 
 export type LogoutAllSpec = { target: string; schema: string; table: string; preset: string | null; expiryColumn: string; expiryType: string };
-
-const TRUNCATE_LOCK: Record<Dialect, string> = {
-  postgres: 'an ACCESS EXCLUSIVE lock',
-  mysql: 'an exclusive metadata lock',
-};
 
 export function LogoutAllForm({
   spec,
@@ -95,7 +91,7 @@ export function LogoutAllForm({
       {method === 'instant' ? (
         <Alert tone="warning">
           <span data-testid="truncate-warning">
-            TRUNCATE takes {TRUNCATE_LOCK[dialect]} on {spec.schema}.{spec.table}: every read and write of the table waits while it runs. It waits for that lock at most{' '}
+            TRUNCATE takes {dialectFacts(dialect).truncateLock} on {spec.schema}.{spec.table}: every read and write of the table waits while it runs. It waits for that lock at most{' '}
             {defaults.lockTimeoutSeconds} s and gives up if a transaction holds the table. It cannot be paused, cancelled or undone.
           </span>
         </Alert>

@@ -8,7 +8,7 @@ import { formatBytes, formatCount } from '@/lib/format';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Stat } from '@/components/ui/stat';
-import { DIALECT_LABEL } from './dialect-label';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 
 function Frame({ target, status, children }: { target: TargetInfo; status: ReactNode; children: ReactNode }) {
   return (
@@ -16,7 +16,7 @@ function Frame({ target, status, children }: { target: TargetInfo; status: React
       <header className="flex items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
         <div className="min-w-0">
           <h2 className="truncate text-base font-semibold text-slate-900">{target.name}</h2>
-          <p className="text-xs text-slate-500">{DIALECT_LABEL[target.dialect]}</p>
+          <p className="text-xs text-slate-500">{dialectFacts(target.dialect).label}</p>
         </div>
         {status}
       </header>

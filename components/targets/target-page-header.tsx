@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type { TargetInfo } from '@/lib/targets/registry';
 import { Badge } from '@/components/ui/badge';
-import { DIALECT_LABEL } from './dialect-label';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 
 export function TargetPageHeader({ target, title }: { target: TargetInfo; title: string }) {
   return (
@@ -14,7 +14,7 @@ export function TargetPageHeader({ target, title }: { target: TargetInfo; title:
       <div className="mt-1 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
         <Badge>{target.name}</Badge>
-        <Badge>{DIALECT_LABEL[target.dialect]}</Badge>
+        <Badge>{dialectFacts(target.dialect).label}</Badge>
       </div>
     </div>
   );

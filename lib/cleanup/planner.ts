@@ -7,6 +7,7 @@
 // seventh of the speed on MariaDB, 0.6x on PostgreSQL). So the index wins only
 // when expired rows are a small share of a big table.
 import { AppError } from '../errors';
+import { dialectFacts } from '../targets/dialect-facts';
 import type { ExpiredEstimate, StrategyName, TableFacts } from './driver';
 
 /** Below this expired share (and above SMALL_TABLE_ROWS) following the expiry index reads less than walking everything. */
@@ -15,8 +16,6 @@ export const KEYSET_MAX_FRACTION = 0.05;
 export const SMALL_TABLE_ROWS = 100_000;
 
 export type CleanupPlan = { strategy: StrategyName; reason: string };
-
-const WALK: Record<TableFacts['dialect'], StrategyName> = { postgres: 'heap-walk', mysql: 'pk-range' };
 
 export function describeStrategy(s: StrategyName): string {
   switch (s) {
@@ -64,7 +63,7 @@ export function planCleanup(opts: {
     return { strategy: requested, reason: `${describeStrategy(requested)}, as requested` };
   }
 
-  const walk = WALK[table.dialect];
+  const walk = dialectFacts(table.dialect).cleanup.walkStrategy;
   const share = opts.everySession
     ? `every session goes (${rows(estimate.total)} rows${estimate.method === 'exact' ? '' : ', estimated'}, expired or not)`
     : `${pct(estimate.fraction)} of ${rows(estimate.total)} rows are expired${estimate.method === 'exact' ? '' : ' (estimated)'}`;

@@ -15,6 +15,7 @@ import { AppError, isAppError, toUserMessage } from '../errors';
 import { audit } from '../audit/record';
 import { reclaimParamsSchema, reclaimTableSchema, type ReclaimMode, type ReclaimParams, type ReclaimParamsInput } from '../schemas/reclaim';
 import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
+import { dialectFacts } from '../targets/dialect-facts';
 import { findActiveRun } from '../store/runs/read-runs';
 import { ownerId } from '../store/work/ownership';
 import type { AttemptOutcome, Blocker, ReclaimDriver, ReclaimTable } from './driver';
@@ -263,7 +264,7 @@ async function work(o: {
       error = outcome.message;
       if (reason === 'lock-timeout') {
         const pids = [...new Set([...outcome.blockedBy, ...blockers.filter((b) => b.blocksOperation !== false).map((b) => b.pid)])];
-        if (pids.length) error += `; blocked by ${facts.dialect === 'postgres' ? 'pid' : 'connection id'} ${pids.join(', ')}`;
+        if (pids.length) error += `; blocked by ${dialectFacts(facts.dialect).connectionId.inErrors} ${pids.join(', ')}`;
         emit({ type: 'blocked', operationId: id, attempts, message: error, blockers });
         addEvent({ type: 'blocked', attempt: attempts, attempts: attemptsAllowed, pauseSeconds: null, message: error, blockers });
       }

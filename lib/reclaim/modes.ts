@@ -1,36 +1,25 @@
-// Which reclaim modes each dialect runs, and the error for one that does not fit.
+// Which reclaim modes each dialect runs (from the dialect facts), and the error for one that does not fit.
 import { AppError } from '../errors';
+import { DIALECT_FACTS } from '../targets/dialect-facts';
 import type { Dialect } from '../targets/target-url';
 import type { ReclaimMode } from '../schemas/reclaim';
 
-const MODES: Record<Dialect, readonly ReclaimMode[]> = {
-  postgres: ['full', 'vacuum', 'analyze'],
-  mysql: ['optimize', 'analyze'],
-};
-
-const NAMES: Record<Dialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' };
-
-/** What each mode runs, for labels. */
-export const MODE_LABELS: Record<Dialect, Partial<Record<ReclaimMode, string>>> = {
-  postgres: { full: 'VACUUM FULL (with ANALYZE)', vacuum: 'VACUUM (with ANALYZE)', analyze: 'ANALYZE' },
-  mysql: { optimize: 'OPTIMIZE TABLE', analyze: 'ANALYZE TABLE' },
-};
-
 /** The modes a target of this dialect offers, the rewrite that gives disk back first. */
 export function reclaimModes(dialect: Dialect): readonly ReclaimMode[] {
-  return MODES[dialect];
+  return DIALECT_FACTS[dialect].reclaim.modes;
 }
 
 /** The mode that gives the disk back on this dialect (the guided flow after a cleanup offers it). */
 export function rewriteMode(dialect: Dialect): ReclaimMode {
-  return MODES[dialect][0]!;
+  return reclaimModes(dialect)[0]!;
 }
 
 export function assertModeFits(dialect: Dialect, mode: ReclaimMode): void {
-  if (MODES[dialect].includes(mode)) return;
-  const other = (Object.keys(MODES) as Dialect[]).find((d) => MODES[d].includes(mode));
+  const modes = reclaimModes(dialect);
+  if (modes.includes(mode)) return;
+  const other = (Object.keys(DIALECT_FACTS) as Dialect[]).find((d) => reclaimModes(d).includes(mode));
   throw new AppError(
-    `mode "${mode}" is not available on ${NAMES[dialect]}${other ? ` (it is for ${NAMES[other]})` : ''}; use ${MODES[dialect].join(', ')}`,
+    `mode "${mode}" is not available on ${DIALECT_FACTS[dialect].name}${other ? ` (it is for ${DIALECT_FACTS[other].name})` : ''}; use ${modes.join(', ')}`,
     'input',
   );
 }

@@ -6,10 +6,11 @@ import { AppError } from '../errors';
 import { reclaimModeSchema, reclaimTableSchema, type ReclaimMode } from '../schemas/reclaim';
 import { defaultSchemaOf, resolveTarget, targetKey } from '../targets/resolve';
 import type { Dialect } from '../targets/target-url';
+import { dialectFacts, modeLabel } from '../targets/dialect-facts';
 import { findActiveRun } from '../store/runs/read-runs';
 import { formatBytes } from '../format';
 import type { Blocker, ReclaimTable } from './driver';
-import { assertModeFits, MODE_LABELS } from './modes';
+import { assertModeFits } from './modes';
 import { calibration } from './calibrate';
 import { planReclaim, type ReclaimPlan } from './plan';
 import { findActiveOperation } from '../store/operations/read-operations';
@@ -72,7 +73,7 @@ export async function preflightReclaim(input: {
       schema,
       table: ref.table,
       mode,
-      modeLabel: MODE_LABELS[adapter.dialect][mode] ?? mode,
+      modeLabel: modeLabel(adapter.dialect, mode),
       facts,
       blockers,
       activeRunId: run?.id ?? null,
@@ -114,7 +115,7 @@ function warningsFor(o: {
     );
   }
   const old = o.blockers.filter((b) => b.blocksOperation === false && (b.ageSeconds ?? 0) >= o.longer);
-  if (old.length && o.facts.dialect === 'postgres' && o.mode !== 'analyze') {
+  if (old.length && dialectFacts(o.facts.dialect).oldTransactionsKeepRows && o.mode !== 'analyze') {
     w.push(
       `${old.length} transaction${old.length === 1 ? ' has' : 's have'} been open for more than ${o.longer} s (pid ${old.map((b) => b.pid).join(', ')}): ` +
         'rows deleted after they began are kept, because they may still see them.',

@@ -11,6 +11,7 @@ import type { SessionSpecInput } from '../schemas/session-spec';
 import { RECLAIM_DEFAULTS } from '../schemas/reclaim';
 import type { TargetAdapter } from '../targets/adapter';
 import { rewriteMode } from '../reclaim/modes';
+import { connectionIdLabel } from '../targets/dialect-facts';
 import { activeWorkOn, openLogoutAllTable, type TargetSelection } from './logout-all-table';
 
 export type LogoutAllInstantResult = { target: string; schema: string; table: string; removed: number; seconds: number };
@@ -74,7 +75,7 @@ async function inTheWay(adapter: TargetAdapter, ref: { schema: string; table: st
     const facts = await driver.inspect(ref);
     const blockers = (await driver.blockers(facts, { mode: rewriteMode(facts.dialect), longerThanSeconds: 1 })).filter((b) => b.blocksOperation !== false);
     if (!blockers.length) return '';
-    const id = facts.dialect === 'postgres' ? 'pid' : 'connection';
+    const id = connectionIdLabel(facts.dialect);
     return `; in the way: ${blockers.map((b) => `${id} ${b.pid}${b.state ? ` (${b.state}${b.user ? `, ${b.user}` : ''})` : ''}`).join(', ')}`;
   } catch {
     return '';

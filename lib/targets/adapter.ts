@@ -1,5 +1,6 @@
-// The one interface behind which PostgreSQL and MySQL/MariaDB differ.
-// Callers never branch on dialect; they call an adapter.
+// The one interface behind which PostgreSQL and MySQL/MariaDB differ in
+// behaviour. Callers never branch on dialect: they call an adapter, and read
+// what differs as data (names, words, modes, strategies) from dialect-facts.ts.
 import type { Dialect } from './target-url';
 import type { DatabaseStat, ExpiryType, IndexStat, SessionTableStat, TableStat } from '../stats/types';
 import type { CleanupDriver, CleanupDriverOptions } from '../cleanup/driver';

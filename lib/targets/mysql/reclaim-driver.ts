@@ -20,6 +20,7 @@ import type {
   ReclaimTable,
 } from '../../reclaim/driver';
 import { AppError } from '../../errors';
+import { DIALECT_FACTS } from '../dialect-facts';
 import { quoteQualified } from '../quote-identifier';
 import { mysqlLockName } from '../../cleanup/lock-name';
 import { startPolling } from '../../reclaim/poll';
@@ -59,7 +60,7 @@ type ResultRow = { Table: string; Op: string; Msg_type: string; Msg_text: string
 
 export class MysqlReclaimDriver implements ReclaimDriver {
   readonly dialect = 'mysql' as const;
-  readonly modes: readonly ReclaimMode[] = ['optimize', 'analyze'];
+  readonly modes: readonly ReclaimMode[] = DIALECT_FACTS.mysql.reclaim.modes;
   readonly defaultSchema: string;
   private conn: mysql.PoolConnection | null = null;
   private broken = false;

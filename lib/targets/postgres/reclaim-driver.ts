@@ -19,6 +19,7 @@ import type {
   ReclaimTable,
 } from '../../reclaim/driver';
 import { AppError } from '../../errors';
+import { DIALECT_FACTS } from '../dialect-facts';
 import { describeDbError } from '../describe-error';
 import { quoteQualified } from '../quote-identifier';
 import { pgLockKey } from '../../cleanup/lock-name';
@@ -132,7 +133,7 @@ function toProgress(r: ProgressRow): AttemptProgress {
 
 export class PgReclaimDriver implements ReclaimDriver {
   readonly dialect = 'postgres' as const;
-  readonly modes: readonly ReclaimMode[] = ['full', 'vacuum', 'analyze'];
+  readonly modes: readonly ReclaimMode[] = DIALECT_FACTS.postgres.reclaim.modes;
   readonly defaultSchema = 'public';
   private client: pg.PoolClient | null = null;
   private broken = false;

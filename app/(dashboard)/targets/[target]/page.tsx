@@ -6,7 +6,7 @@ import { requireUser } from '@/lib/auth/guard';
 import { listTargets } from '@/lib/targets/registry';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
-import { DIALECT_LABEL } from '@/components/targets/dialect-label';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import {
   BiggestTablesWidget,
   ExportWidget,
@@ -40,7 +40,7 @@ export default async function TargetReportPage({ params }: Props) {
         </Link>
         <div className="mt-1 flex items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">{info.name}</h1>
-          <Badge>{DIALECT_LABEL[info.dialect]}</Badge>
+          <Badge>{dialectFacts(info.dialect).label}</Badge>
         </div>
         <p className="mt-1 text-sm text-slate-500">Where this database&rsquo;s space goes.</p>
       </div>

@@ -10,6 +10,7 @@ import { listTargets } from '@/lib/targets/registry';
 import { defaultSchemaOf } from '@/lib/targets/resolve';
 import { RECLAIM_DEFAULTS, reclaimModeSchema, reclaimTableSchema } from '@/lib/schemas/reclaim';
 import { reclaimModes, rewriteMode } from '@/lib/reclaim/modes';
+import { dialectFacts } from '@/lib/targets/dialect-facts';
 import { findActiveRun } from '@/lib/store/runs/read-runs';
 import { findActiveOperation } from '@/lib/store/operations/read-operations';
 import { Alert } from '@/components/ui/alert';
@@ -69,7 +70,7 @@ export default async function ReclaimPage({ params, searchParams }: Props) {
     <div className="space-y-6">
       {header}
       <p className="-mt-3 max-w-4xl text-sm text-slate-600">
-        After rows are deleted the table keeps its files at their old size; {info.dialect === 'postgres' ? 'VACUUM FULL' : 'OPTIMIZE TABLE'} rewrites it and gives the disk
+        After rows are deleted the table keeps its files at their old size; {dialectFacts(info.dialect).reclaim.rewriteStatement} rewrites it and gives the disk
         back. Read what it locks and who is in the way before you start.
       </p>
 
