@@ -7,7 +7,14 @@ import type pg from 'pg';
 import mysqlLib from 'mysql2/promise';
 import type mysql from 'mysql2/promise';
 
-export type SeedOptions = { rows: number; cutoff: Date; expiredShare?: number; copies: string[] };
+export type SeedOptions = {
+  rows: number;
+  cutoff: Date;
+  expiredShare?: number;
+  copies: string[];
+  /** live rows expire this long after the cutoff at the earliest (default 1 s); more keeps them live while a bench takes minutes */
+  liveAfterSeconds?: number;
+};
 
 /** Expired rows end 1 s to 30 days before the cutoff, live rows 1 s to 14 days after it. */
 export async function seedPgSessions(c: pg.Client, o: SeedOptions): Promise<void> {
@@ -18,9 +25,9 @@ export async function seedPgSessions(c: pg.Client, o: SeedOptions): Promise<void
     `CREATE UNLOGGED TABLE seed_src AS
      SELECT md5(i::text) || lpad(to_hex(i), 8, '0') AS session_key, repeat('x', 200) AS session_data,
             CASE WHEN random() < $2 THEN $1::timestamptz - interval '1 second' - random() * interval '30 days'
-                 ELSE $1::timestamptz + interval '1 second' + random() * interval '14 days' END AS expire_date
+                 ELSE $1::timestamptz + $4::int * interval '1 second' + random() * interval '14 days' END AS expire_date
        FROM generate_series(1, $3::int) i`,
-    [o.cutoff.toISOString(), share, o.rows],
+    [o.cutoff.toISOString(), share, o.rows, o.liveAfterSeconds ?? 1],
   );
   for (const t of o.copies) {
     await c.query(`DROP TABLE IF EXISTS ${t}`);
@@ -55,9 +62,9 @@ export async function seedMysqlSessions(c: mysql.Connection, o: SeedOptions): Pr
     `INSERT INTO seed_src
      SELECT SHA1(n), REPEAT('x', 200),
             IF(RAND(n) < ?, ? - INTERVAL 1 SECOND - INTERVAL FLOOR(RAND(n + 100000000) * 2592000) SECOND,
-                            ? + INTERVAL 1 SECOND + INTERVAL FLOOR(RAND(n + 100000000) * 1209600) SECOND)
+                            ? + INTERVAL ? SECOND + INTERVAL FLOOR(RAND(n + 100000000) * 1209600) SECOND)
        FROM (SELECT ${num} + 1 AS n FROM ${from}) g WHERE n <= ?`,
-    [share, o.cutoff, o.cutoff, o.rows],
+    [share, o.cutoff, o.cutoff, o.liveAfterSeconds ?? 1, o.rows],
   );
   for (const t of o.copies) {
     await c.query(`DROP TABLE IF EXISTS ${t}`);

@@ -3,8 +3,6 @@
 import { fail } from './output';
 import { COMMAND_USAGE, USAGE, wantsHelp } from './usage';
 import { EXIT_INPUT } from './exit-codes';
-import { closeAllTargets } from '@/lib/targets/registry';
-import { closeStore } from '@/lib/store/client';
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -36,10 +34,16 @@ async function main() {
   }
   const run = await load();
   await run(argv);
+  await closeAll();
 }
 
-main()
-  .then(async () => {
-    await Promise.allSettled([closeAllTargets(), closeStore()]);
-  })
-  .catch(fail);
+// Imported here rather than at the top, so `--help` loads no database driver
+// and no Prisma. The store is closed only if a command opened
+// it (lib/store/client.ts caches it on globalThis): `stats` never loads Prisma.
+async function closeAll() {
+  const closing = [import('@/lib/targets/registry').then((m) => m.closeAllTargets())];
+  if ((globalThis as { __janitorStore?: unknown }).__janitorStore) closing.push(import('@/lib/store/client').then((m) => m.closeStore()));
+  await Promise.allSettled(closing);
+}
+
+main().catch(fail);

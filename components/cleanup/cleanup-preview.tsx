@@ -3,7 +3,7 @@
 // real batch that is run and rolled back (it deletes nothing).
 import 'server-only';
 import { getTarget } from '@/lib/targets/registry';
-import { previewCleanup, type CleanupPreview as Preview } from '@/lib/cleanup/prepare';
+import { previewCleanup, SHORT_DELETE_SECONDS, type CleanupPreview as Preview } from '@/lib/cleanup/prepare';
 import type { ExpirySpec } from '@/lib/targets/adapter';
 import type { CleanupParams } from '@/lib/schemas/cleanup-params';
 import { toUserMessage } from '@/lib/errors';
@@ -70,6 +70,13 @@ export async function CleanupPreview({
         <p className="text-xs text-slate-500">
           Timed sample: one batch deleted {formatCount(preview.sampleDeleted)} rows in {preview.sampleMs < 10 ? preview.sampleMs.toFixed(1) : formatCount(preview.sampleMs)} ms and was rolled back. Later batches of a long run may differ;
           the run page shows the real rate.
+        </p>
+      )}
+      {preview.oneDeleteSeconds !== null && preview.oneDeleteSeconds <= SHORT_DELETE_SECONDS && (
+        <p className="text-sm text-slate-600" data-testid="one-delete-hint">
+          One <code className="rounded bg-slate-100 px-1 text-xs">DELETE</code> of all {approx}
+          {formatCount(estimate.expired)} expired rows would take about {preview.oneDeleteSeconds < 0.1 ? 'a tenth of a second' : `${preview.oneDeleteSeconds.toFixed(1)} s`} at the sample&apos;s rate, holding its row
+          locks that long: short enough to run as one statement if a pause of that length is acceptable.
         </p>
       )}
       <p className="text-xs text-slate-500">

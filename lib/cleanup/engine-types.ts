@@ -104,6 +104,8 @@ export type RunCleanupOptions = {
   strategy: StrategyName;
   /** expired share from the estimate; seeds the first range size */
   expiredFraction?: number;
+  /** expired rows from the estimate, when known: seeds it better (see StartCursorOptions.expired) */
+  expiredRows?: number;
   /** resume point; null / absent: start from the beginning */
   cursor?: CleanupCursor | null;
   /** where a resumed run left off */

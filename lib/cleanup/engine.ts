@@ -106,7 +106,7 @@ class CleanupLoop {
     let params = this.o.getParams();
     if (!this.cursor) {
       const fraction = this.o.expiredFraction ?? 0.5;
-      this.cursor = await this.retrying('starting the walk', () => driver.startCursor(table, this.o.strategy, { fraction }));
+      this.cursor = await this.retrying('starting the walk', () => driver.startCursor(table, this.o.strategy, { fraction, expired: this.o.expiredRows }));
     }
     if (params.dryRun) return this.dryRun(params);
 
@@ -190,7 +190,9 @@ class CleanupLoop {
       this.adapt(this.o.getParams(), size, ms);
 
       if (batch.done) {
-        const remaining = await this.retrying('counting what is left', () => driver.countExpired(table, bound));
+        // A probe through the expiry index when the driver has a cheap one, else a count of the whole table.
+        const probed = driver.probeExpired ? await this.retrying('checking what is left', () => driver.probeExpired!(table, bound)) : null;
+        const remaining = probed ?? (await this.retrying('counting what is left', () => driver.countExpired(table, bound)));
         await this.settleRecent();
         const pass = batch.nextCursor.pass;
         if (remaining === 0 || pass >= MAX_PASSES) {

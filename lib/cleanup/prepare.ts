@@ -48,7 +48,21 @@ export type CleanupPreview = PreparedCleanup & {
   sampleDeleted: number | null;
   /** batches × (sample time + sleep), seconds; null without a sample */
   estimatedSeconds: number | null;
+  /** one DELETE of every expired row at the sample's rate, seconds; null without a sample that deleted rows */
+  oneDeleteSeconds: number | null;
 };
+
+/**
+ * Up to this long, one DELETE of everything expired is a choice worth showing
+ * next to the graceful run: its row locks last about as long as a slow page.
+ */
+export const SHORT_DELETE_SECONDS = 2;
+
+/** What one DELETE of all `expired` rows takes at the sample batch's rate. */
+export function oneDeleteSeconds(expired: number, sampleDeleted: number | null, sampleMs: number | null): number | null {
+  if (sampleDeleted === null || sampleMs === null || sampleDeleted <= 0) return null;
+  return (expired * sampleMs) / sampleDeleted / 1000;
+}
 
 /**
  * The start form's preview: prepare, then time one real batch inside a
@@ -67,10 +81,10 @@ export async function previewCleanup(opts: {
   const prepared = await prepareCleanup(opts);
   const { table, bound, estimate, plan } = prepared;
   if (opts.sample === false || estimate.expired === 0) {
-    return { ...prepared, sampleMs: null, sampleDeleted: null, estimatedSeconds: estimate.expired === 0 ? 0 : null };
+    return { ...prepared, sampleMs: null, sampleDeleted: null, estimatedSeconds: estimate.expired === 0 ? 0 : null, oneDeleteSeconds: null };
   }
   const now = opts.now ?? (() => performance.now());
-  const cursor = await opts.driver.startCursor(table, plan.strategy, { fraction: estimate.fraction });
+  const cursor = await opts.driver.startCursor(table, plan.strategy, { fraction: estimate.fraction, expired: estimate.expired });
   const t0 = now();
   const r = await opts.driver.deleteBatch({ table, cursor, size: opts.params.deleteCount, bound, rollback: true });
   const sampleMs = now() - t0;
@@ -81,5 +95,6 @@ export async function previewCleanup(opts: {
     sampleMs,
     sampleDeleted: r.deleted,
     estimatedSeconds: batches * (sampleMs / 1000 + opts.params.sleepSeconds),
+    oneDeleteSeconds: oneDeleteSeconds(estimate.expired, r.deleted, sampleMs),
   };
 }

@@ -100,7 +100,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
   const driver = await lockTable(adapter, key, spec);
   try {
     const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params, everySession: input.kind === 'logout-all' });
-    const cursor = await driver.startCursor(prepared.table, prepared.plan.strategy, { fraction: prepared.estimate.fraction });
+    const cursor = await driver.startCursor(prepared.table, prepared.plan.strategy, { fraction: prepared.estimate.fraction, expired: prepared.estimate.expired });
     const owner = ownerId(randomBytes(4).toString('hex'));
     const runId = await createRun({
       kind: input.kind ?? 'cleanup',

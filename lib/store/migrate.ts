@@ -2,7 +2,7 @@
 // them in _janitor_migrations. Prisma's own `migrate deploy` needs a native
 // engine that cannot be downloaded offline (and with a dummy one it exits 0
 // without doing anything), so the SQL files Prisma generated are applied here.
-import { createClient, type Client } from '@libsql/client';
+import type { Client } from '@libsql/client';
 import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +27,8 @@ const OPEN_RETRY_MS = 60_000;
 
 export async function migrate(databaseUrl: string, opts: { log?: (m: string) => void } = {}): Promise<string[]> {
   ensureDbDirectory(databaseUrl);
+  // Imported here: lib/store/client.ts imports this module for BUSY_TIMEOUT_MS, and must not load libsql before a store is opened.
+  const { createClient } = await import('@libsql/client');
   const applied: string[] = [];
   // SQLite answers SQLITE_BUSY at once, without its busy timeout, when waiting
   // could deadlock: a connection that holds a read lock and needs the write

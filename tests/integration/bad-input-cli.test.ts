@@ -193,7 +193,7 @@ describe.each(DIALECTS)('janitor with bad input (%s)', (dialect) => {
   it('cleans a real table whose name is an injection attempt, and touches no other table', async () => {
     const before = await fingerprint(dialect);
     const table = HOSTILE_TABLE[dialect];
-    const [r] = await runAll([['cleanup', '--url', dbs[dialect].url, '--table', table, '--expiry-column', 'expire_date', '--expiry-type', 'timestamp', '--sleep-seconds', '0', '--json']]);
+    const [r] = await runAll([['cleanup', '--url', dbs[dialect].url, '--table', table, '--expiry-column', 'expire_date', '--expiry-type', 'timestamp', '--timestamp-zone', 'utc', '--sleep-seconds', '0', '--json']]);
     expect(r!.status, r!.stderr).toBe(0);
     const done = JSON.parse(r!.stdout.trim().split('\n').at(-1)!);
     expect(done).toMatchObject({ type: 'done', status: 'completed', totalDeleted: 240 });

@@ -248,6 +248,36 @@ describe('PostgreSQL cleanup', () => {
     expect(await count('preview')).toBe(before);
   });
 
+  it('deletes about the rows asked for in each batch after an earlier cleanup left the statistics stale', async () => {
+    const cutoff = new Date();
+    await seedDjango('stale', 10_000, cutoff);
+    // An earlier cleanup, and no VACUUM or ANALYZE since: the planner still counts 10,000 rows over the same pages.
+    await client.query('DELETE FROM stale WHERE expire_date < $1', [cutoff]);
+    const left = await count('stale');
+    // Everything is expired at a later cutoff, as when logging everyone out.
+    const later = new Date(cutoff.getTime() + 30 * 86_400_000);
+    const d = driver();
+    const prep = await prepareCleanup({ driver: d, spec: spec('stale'), cutoff: later, params: params({ strategy: 'heap-walk' }) });
+    const deleted: number[] = [];
+    const r = await runCleanup({
+      driver: d,
+      table: prep.table,
+      bound: prep.bound,
+      strategy: 'heap-walk',
+      expiredFraction: prep.estimate.fraction,
+      expiredRows: prep.estimate.expired,
+      getParams: () => params({ deleteCount: 200 }),
+      onBatch: (e) => void deleted.push(e.deleted),
+    });
+    expect(r.endedBy).toBe('done');
+    expect(r.totalDeleted).toBe(left);
+    // Before, the walk sized its first ranges from the stale 10,000 rows: 40, 70, 100 … rows a batch.
+    const full = deleted.slice(0, -1);
+    expect(Math.min(...full.slice(0, 3))).toBeGreaterThan(140);
+    expect(Math.max(...full)).toBeLessThan(280);
+    expect(deleted.length).toBeLessThanOrEqual(Math.ceil(left / 200) + 2);
+  });
+
   it('cleans an integer epoch column with a TTL (Laravel sessions)', async () => {
     await client.query(`CREATE TABLE laravel_sessions (id varchar(255) PRIMARY KEY, user_id bigint, payload text NOT NULL, last_activity integer NOT NULL)`);
     await client.query(`CREATE INDEX laravel_sessions_last_activity ON laravel_sessions (last_activity)`);

@@ -34,7 +34,15 @@ import { withStatementTimeout } from './statement-timeout';
 import type { MysqlFlavor } from './source';
 import { inspectMysqlTable } from './cleanup-inspect';
 import { storedCutoff } from './expiry-predicate';
-import { mysqlBatchCommitted, mysqlBoundary, mysqlCountExpired, mysqlEstimateExpired, mysqlReplicaLag, type MysqlLongRead } from './cleanup-reads';
+import {
+  mysqlBatchCommitted,
+  mysqlBoundary,
+  mysqlCountExpired,
+  mysqlEstimateExpired,
+  mysqlProbeExpired,
+  mysqlReplicaLag,
+  type MysqlLongRead,
+} from './cleanup-reads';
 import { mysqlExplain, mysqlRangeEnd } from './cleanup-explain';
 import {
   countAllSql,
@@ -153,6 +161,11 @@ export class MysqlCleanupDriver implements CleanupDriver {
   countExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number> {
     return mysqlCountExpired(this.longRead, table, bound);
   }
+
+  probeExpired(table: TableFacts, bound: ExpiryBoundValue): Promise<number | null> {
+    return mysqlProbeExpired(this.rows, this.flavor, table, bound);
+  }
+
   async startCursor(table: TableFacts, strategy: StrategyName, opts: StartCursorOptions): Promise<CleanupCursor> {
     const pass = opts.pass ?? 1;
     if (!table.strategies.includes(strategy)) {
@@ -172,6 +185,7 @@ export class MysqlCleanupDriver implements CleanupDriver {
   private rangeEnd(req: Omit<DeleteBatchRequest, 'rollback'> & { cursor: PkRangeCursor }): Promise<{ n: number; end: KeyValue[] | null }> {
     return mysqlRangeEnd(this.rows, req);
   }
+
   private async pkRangeBatch(req: DeleteBatchRequest & { cursor: PkRangeCursor }): Promise<DeleteBatchResult> {
     const { cursor, table } = req;
     const { n, end } = await this.rangeEnd(req);

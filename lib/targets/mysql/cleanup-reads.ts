@@ -1,18 +1,21 @@
 // The MySQL / MariaDB cleanup driver's reads besides its batches: how many rows
-// are expired (exact or the optimizer's estimate), the rows either side of the
-// cutoff, whether a stored batch committed, and the replicas' lag the throttle
-// watches. They run on the driver's dedicated connection, handed in as functions.
+// are expired (exact, the optimizer's estimate, or a bounded probe after a
+// walk), the rows either side of the cutoff, whether a stored batch committed,
+// and the replicas' lag the throttle watches. They run on the driver's dedicated connection, handed in as functions.
 import 'server-only';
 import type mysql from 'mysql2/promise';
 import type { BatchCheck, ExpiredEstimate, ExpiryBoundary, ExpiryBoundValue, KeyValue, TableFacts } from '../../cleanup/driver';
-import { AppError } from '../../errors';
+import { AppError, isAppError } from '../../errors';
 import { describeMysqlError } from './describe-mysql-error';
 import { instantOf } from './expiry-predicate';
 import { withStatementTimeout } from './statement-timeout';
 import type { MysqlFlavor } from './source';
-import { boundarySql, countExpiredSql, countRowsSql, keysetCountSql, rangeCountSql, type MysqlStatement } from './cleanup-sql';
+import { boundarySql, countExpiredSql, countRowsSql, keysetCountSql, probeExpiredSql, rangeCountSql, type MysqlStatement } from './cleanup-sql';
 
 const DEFAULT_EXACT_MAX_ROWS = 1_000_000;
+/** The check after a walk: rows it reads at most, and how long it may take before the run counts instead. */
+const PROBE_ROWS = 1_000;
+const PROBE_TIMEOUT_MS = 2_000;
 /** Finding the rows either side of the cutoff: two index probes, or scans that are not worth waiting for. */
 const BOUNDARY_TIMEOUT_MS = 3_000;
 
@@ -69,6 +72,20 @@ export async function mysqlEstimateExpired(
 export async function mysqlCountExpired(longRead: MysqlLongRead, table: TableFacts, bound: ExpiryBoundValue): Promise<number> {
   const [r] = await longRead<{ n: number }>(countExpiredSql(table, bound));
   return Number(r!.n);
+}
+
+export async function mysqlProbeExpired(rows: Rows, flavor: MysqlFlavor, table: TableFacts, bound: ExpiryBoundValue): Promise<number | null> {
+  if (!table.expiryIndex) return null;
+  const probe = probeExpiredSql({ ...table, expiryIndex: table.expiryIndex }, bound, PROBE_ROWS);
+  const t = withStatementTimeout(flavor, probe.sql, PROBE_TIMEOUT_MS);
+  try {
+    const [r] = await rows<{ n: number }>(t.sql, [...t.params, ...probe.params]);
+    return Number(r!.n);
+  } catch (e) {
+    // Out of time (an index still full of entries the purge has not removed): the caller counts instead.
+    if (isAppError(e) && e.kind === 'timeout') return null;
+    throw e;
+  }
 }
 
 /**

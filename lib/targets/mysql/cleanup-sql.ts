@@ -149,6 +149,17 @@ export function countExpiredSql(t: Names, bound: ExpiryBoundValue): MysqlStateme
   return { sql: `SELECT COUNT(*) AS n FROM ${rel(t)} WHERE ${expiredSql(t.reading, q(t.expiryColumn))}`, params: [bound] };
 }
 
+/**
+ * Up to `limit` expired rows, read through the expiry index: after a walk,
+ * whether anything is left, without reading the whole table again.
+ */
+export function probeExpiredSql(t: Names & { expiryIndex: string }, bound: ExpiryBoundValue, limit: number): MysqlStatement {
+  return {
+    sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${rel(t)} FORCE INDEX (${q(t.expiryIndex)}) WHERE ${expiredSql(t.reading, q(t.expiryColumn))} LIMIT ?) AS probe`,
+    params: [bound, limit],
+  };
+}
+
 /** Every row, whatever its expiry: what an instant log-everyone-out removes. */
 export function countAllSql(t: Pick<TableFacts, 'schema' | 'table'>): MysqlStatement {
   return { sql: `SELECT COUNT(*) AS n FROM ${quoteQualified('mysql', t.schema, t.table)}`, params: [] };

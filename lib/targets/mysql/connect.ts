@@ -1,4 +1,9 @@
-import mysql from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type mysql from 'mysql2/promise';
+
+/** Loaded with the first pool, not with this module (see postgres/connect.ts). */
+let driver: typeof mysql | null = null;
+const loadMysql = () => (driver ??= createRequire(import.meta.url)('mysql2/promise') as typeof mysql);
 
 /** The callback-style connection mysql2's pool passes to its 'connection' event. */
 type CoreConnection = {
@@ -18,7 +23,7 @@ const SESSION_TIME_ZONE = '+00:00';
 export function createMysqlPool(url: string, opts: { max?: number } = {}): mysql.Pool {
   const u = new URL(url);
   const timeZone = SESSION_TIME_ZONE;
-  const pool = mysql.createPool({
+  const pool = loadMysql().createPool({
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
     user: decodeURIComponent(u.username || 'root'),

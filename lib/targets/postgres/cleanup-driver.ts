@@ -95,15 +95,23 @@ export class PgCleanupDriver implements CleanupDriver {
    */
   private async inTransaction<R extends pg.QueryResultRow>(
     stmt: PgStatement,
-    mode: { readOnly: true; timeoutMs: number } | { rollback: true } | { commit: true; beforeCommit?: (r: pg.QueryResult<R>) => Promise<void> },
+    mode: { readOnly: true; timeoutMs: number } | { rollback: true } | { commit: true; beforeCommit?: (r: pg.QueryResult<R>, xid: string) => Promise<void> },
   ): Promise<pg.QueryResult<R>> {
-    await this.exec({ sql: 'readOnly' in mode ? 'BEGIN READ ONLY' : 'BEGIN', params: [] });
+    let xid: string | null = null;
+    if ('commit' in mode && mode.beforeCommit) {
+      // The transaction id that batchCommitted asks about later, taken with the
+      // BEGIN in one round trip (a simple query may hold two statements).
+      const res = (await this.exec({ sql: 'BEGIN; SELECT txid_current()::text AS xid', params: [] })) as unknown as pg.QueryResult<{ xid: string }>[];
+      xid = res[1]!.rows[0]!.xid;
+    } else {
+      await this.exec({ sql: 'readOnly' in mode ? 'BEGIN READ ONLY' : 'BEGIN', params: [] });
+    }
     try {
       if ('readOnly' in mode) {
         await this.exec({ sql: "SELECT set_config('statement_timeout', $1, true)", params: [`${mode.timeoutMs}ms`] });
       }
       const r = await this.exec<R>(stmt);
-      if ('commit' in mode) await mode.beforeCommit?.(r);
+      if ('commit' in mode && xid !== null) await mode.beforeCommit?.(r, xid);
       await this.exec({ sql: 'rollback' in mode ? 'ROLLBACK' : 'COMMIT', params: [] });
       return r;
     } catch (e) {
@@ -142,14 +150,10 @@ export class PgCleanupDriver implements CleanupDriver {
       throw new AppError(`strategy ${strategy} cannot run on ${table.schema}.${table.table}: ${table.unsupported[strategy] ?? 'not supported'}`, 'input');
     }
     if (strategy === 'keyset') return { strategy, after: null, pass };
-    return {
-      strategy: 'heap-walk',
-      page: 0,
-      // The walk covers the heap as it is now and extends itself if the table grows meanwhile.
-      endPage: await this.heapPages(table),
-      expiredPerPage: Math.max(0.01, rowsPerPage(table) * opts.fraction),
-      pass,
-    };
+    // The walk covers the heap as it is now and extends itself if the table grows meanwhile.
+    const endPage = await this.heapPages(table);
+    const perPage = opts.expired !== undefined && endPage > 0 ? opts.expired / endPage : rowsPerPage(table) * opts.fraction;
+    return { strategy: 'heap-walk', page: 0, endPage, expiredPerPage: Math.max(0.01, perPage), pass };
   }
 
   private heapRange(req: Omit<DeleteBatchRequest, 'rollback'> & { cursor: HeapWalkCursor }): { from: number; to: number } {
@@ -204,14 +208,13 @@ export class PgCleanupDriver implements CleanupDriver {
   private storeFirst<R extends pg.QueryResultRow>(
     req: DeleteBatchRequest,
     batch: (r: pg.QueryResult<R>) => { deleted: number; nextCursor: CleanupCursor },
-  ): ((r: pg.QueryResult<R>) => Promise<void>) | undefined {
+  ): ((r: pg.QueryResult<R>, xid: string) => Promise<void>) | undefined {
     const hook = req.beforeCommit;
     if (!hook) return undefined;
-    return async (r) => {
+    return async (r, xid) => {
       const b = batch(r);
-      // NULL when the DELETE removed nothing: no transaction id was assigned, and there is nothing to count.
-      const [x] = await this.rows<{ xid: string | null }>('SELECT txid_current_if_assigned()::text AS xid');
-      await hook({ ...b, check: x?.xid ? { xid: x.xid } : null });
+      // A batch that deleted nothing has nothing to count, so nothing to check.
+      await hook({ ...b, check: b.deleted > 0 ? { xid } : null });
     };
   }
 

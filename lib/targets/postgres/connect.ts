@@ -1,12 +1,25 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 
-// bigint (int8) and numeric come back as strings by default; sizes and counts
-// fit in a double, and every caller wants numbers.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
+let driver: typeof pg | null = null;
+
+/**
+ * The driver, loaded with the first pool rather than with this module: CLI
+ * commands import it, and `--help` or a bad flag should not pay for loading it.
+ */
+function loadPg(): typeof pg {
+  if (driver) return driver;
+  const loaded = createRequire(import.meta.url)('pg') as typeof pg;
+  // bigint (int8) and numeric come back as strings by default; sizes and counts
+  // fit in a double, and every caller wants numbers.
+  loaded.types.setTypeParser(20, (v) => Number(v));
+  loaded.types.setTypeParser(1700, (v) => Number(v));
+  driver = loaded;
+  return loaded;
+}
 
 export function createPgPool(url: string, opts: { max?: number; applicationName?: string } = {}): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: opts.max ?? 4,
     connectionTimeoutMillis: 5_000,
