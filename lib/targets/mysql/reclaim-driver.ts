@@ -273,7 +273,7 @@ export class MysqlReclaimDriver implements ReclaimDriver {
   }
 
   close(): Promise<void> {
-    // The GET_LOCK goes with the connection (an OPTIMIZE may still be ending on it).
+    // Destroying the connection ends its session on the server, which releases the GET_LOCK.
     return this.conn.close({ unlockFirst: false });
   }
 }

@@ -263,7 +263,7 @@ export class PgReclaimDriver implements ReclaimDriver {
   }
 
   close(): Promise<void> {
-    // The lock goes with the connection (a VACUUM may still be ending on it).
+    // Destroying the connection ends its session on the server, which releases the advisory lock.
     return this.conn.close({ unlockFirst: false });
   }
 }
