@@ -16,7 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 
-register('../cli/server-only-hook.mjs', import.meta.url);
+register('../lib/runtime/server-only-hook.mjs', import.meta.url);
 
 const { values } = parseArgs({
   options: {

@@ -9,7 +9,7 @@ import { register } from 'node:module';
 import { parseArgs } from 'node:util';
 
 // lib/ modules import 'server-only'; outside Next.js it resolves to nothing (as in the CLI).
-register('../cli/server-only-hook.mjs', import.meta.url);
+register('../lib/runtime/server-only-hook.mjs', import.meta.url);
 
 const { values } = parseArgs({ options: { tables: { type: 'string', default: '2000' }, keep: { type: 'boolean', default: false } } });
 const tableCount = Number(values.tables);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseTargetUrl, type TargetConfig } from './targets/target-url';
 import { dialectFacts } from './targets/dialect-facts';
 import { AppError } from './errors';
-import { timestampZoneSchema, ZONE_HELP } from './sessions/timestamp-zone';
+import { timestampZoneSchema, ZONE_HELP } from './session-tables/timestamp-zone';
 import { parseTrustedProxies } from './auth/client-address';
 import type { BlockList } from 'node:net';
 

@@ -10,8 +10,8 @@ import { parseFlags, targetSelection } from '../args';
 import { printJson } from '../output';
 import { cleanupCommand, cleanupFlags } from './cleanup';
 import { AppError } from '@/lib/errors';
-import { previewLogoutAll } from '@/lib/sessions/logout-all-preview';
-import { logoutAllInstant } from '@/lib/sessions/logout-all-instant';
+import { previewLogoutAll } from '@/lib/session-tables/logout-all-preview';
+import { logoutAllInstant } from '@/lib/session-tables/logout-all-instant';
 import { reclaimParamsSchema } from '@/lib/schemas/reclaim';
 import { formatCount } from '@/lib/format';
 

@@ -6,7 +6,7 @@ import { resolveTarget } from '@/lib/targets/resolve';
 import { getSpaceReport, toReportJson } from '@/lib/stats/space-report';
 import { env } from '@/lib/env';
 import { dialectFacts } from '@/lib/targets/dialect-facts';
-import { timestampZoneSchema } from '@/lib/sessions/timestamp-zone';
+import { timestampZoneSchema } from '@/lib/session-tables/timestamp-zone';
 import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 
 export async function statsCommand(argv: string[]) {

@@ -1,7 +1,7 @@
 // The header and the page column every signed-in page sits in; the root
 // not-found page uses it too, so an unknown address is not a dead end.
 import type { ReactNode } from 'react';
-import type { SignedInUser } from '@/lib/auth/sessions';
+import type { SignedInUser } from '@/lib/auth/sign-ins';
 import { Nav } from './nav';
 
 export function AppShell({ user, children }: { user: SignedInUser | null; children: ReactNode }) {

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { signOutAction } from '@/lib/actions/sign-in';
-import type { SignedInUser } from '@/lib/auth/sessions';
+import type { SignedInUser } from '@/lib/auth/sign-ins';
 
 // On a phone the links get a row of their own under the name and Sign out,
 // so neither is pushed off-screen.

@@ -11,7 +11,7 @@ import { audit } from '../audit/record';
 import { isAppError } from '../errors';
 import { listTargets } from '../targets/registry';
 import { runOnThread } from '../cleanup/run-on-thread';
-import { logoutAllInstant } from '../sessions/logout-all-instant';
+import { logoutAllInstant } from '../session-tables/logout-all-instant';
 import { cleanupParamsSchema } from '../schemas/cleanup-params';
 import { sessionSpecSchema } from '../schemas/session-spec';
 import { fieldErrors, formFields, type FieldErrors } from '../cleanup/form-input';

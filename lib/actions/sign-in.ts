@@ -3,7 +3,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { signIn } from '../auth/sign-in';
 import { clientAddress, sessionCookieOptions } from '../auth/guard';
-import { SESSION_COOKIE, destroySession } from '../auth/sessions';
+import { SESSION_COOKIE, destroySession } from '../auth/sign-ins';
 import { audit } from '../audit/record';
 import { currentUser } from '../auth/guard';
 

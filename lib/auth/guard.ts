@@ -7,7 +7,7 @@ import { env } from '../env';
 import { addressFrom, peerHookLoaded } from './client-address';
 import { audit } from '../audit/record';
 import type { Role } from '../schemas/user';
-import { SESSION_COOKIE, userForToken, type SignedInUser } from './sessions';
+import { SESSION_COOKIE, userForToken, type SignedInUser } from './sign-ins';
 
 export async function currentUser(): Promise<SignedInUser | null> {
   const jar = await cookies();

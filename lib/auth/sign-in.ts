@@ -6,7 +6,7 @@ import { audit } from '../audit/record';
 import { signInSchema } from '../schemas/user';
 import { dummyPasswordHash, verifyPassword } from './password';
 import { clearSignInFailures, recordSignInFailure, signInGate } from './rate-limit';
-import { createSession } from './sessions';
+import { createSession } from './sign-ins';
 
 export type SignInResult = { ok: true; token: string; expiresAt: Date } | { ok: false; error: string };
 

@@ -4,9 +4,9 @@
 // close it when the run ends. Dialect differences live behind this interface;
 // the engine and the planner never branch on dialect.
 import type { Dialect } from '../targets/target-url';
-import type { ExpirySpec } from '../sessions/expiry-spec';
+import type { ExpirySpec } from '../session-tables/expiry-spec';
 import type { ExpiryType } from '../stats/types';
-import type { ColumnReading } from '../sessions/column-reading';
+import type { ColumnReading } from '../session-tables/column-reading';
 
 /**
  * - heap-walk: PostgreSQL 14+, walks the heap in TID ranges (`ctid >= '(p,0)'

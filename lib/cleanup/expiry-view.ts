@@ -4,7 +4,7 @@
 // operator who reads "newest deleted: expires in 7 h" knows the zone is wrong
 // before a single live session is gone. Shared by the start form's preview,
 // the CLI's start line and dry runs.
-import { describeReading } from '../sessions/column-reading';
+import { describeReading } from '../session-tables/column-reading';
 import type { BoundaryRow } from './driver';
 import type { PreparedCleanup } from './prepare';
 

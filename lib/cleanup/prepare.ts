@@ -2,8 +2,8 @@
 // CLI and the start form's preview: the spec checked against the catalog, the
 // cutoff turned into the bound every DELETE compares with, the expired count
 // (exact when cheap), and the strategy with its reason. Nothing is deleted.
-import { cutoffInstant } from '../sessions/expiry';
-import type { ExpirySpec } from '../sessions/expiry-spec';
+import { cutoffInstant } from '../session-tables/expiry';
+import type { ExpirySpec } from '../session-tables/expiry-spec';
 import type { CleanupParams } from '../schemas/cleanup-params';
 import type { CleanupDriver, ExpiredEstimate, ExpiryBoundary, ExpiryBoundValue, TableFacts } from './driver';
 import { planCleanup, type CleanupPlan } from './planner';

@@ -2,9 +2,9 @@
 // Shared by the start form, the server action and the CLI. Names are checked
 // against the catalog later (the driver's inspect); here only their shape.
 import { z } from 'zod';
-import { PRESET_NAMES } from '../sessions/presets';
+import { PRESET_NAMES } from '../session-tables/presets';
 import { numberInput } from './number-input';
-import { timestampZoneSchema } from '../sessions/timestamp-zone';
+import { timestampZoneSchema } from '../session-tables/timestamp-zone';
 
 /** Catalog identifiers: printable, no NUL, at most 64 characters (MySQL's limit; PostgreSQL's is 63 bytes). */
 export const identifierSchema = (what: string) =>

@@ -1,9 +1,9 @@
 // Assembles the space report of one target: a handful of catalog queries run
 // side by side (no per-table loops), plus one count per detected session table.
 import type { TargetAdapter } from '../targets/adapter';
-import type { TimestampZone } from '../sessions/timestamp-zone';
-import { detectSessionTables } from '../sessions/detect';
-import { PRESET_TABLE_NAMES } from '../sessions/presets';
+import type { TimestampZone } from '../session-tables/timestamp-zone';
+import { detectSessionTables } from '../session-tables/detect';
+import { PRESET_TABLE_NAMES } from '../session-tables/presets';
 import type { SessionTableStat, SpaceReport, SpaceReportJson } from './types';
 
 export async function getSpaceReport(

@@ -4,8 +4,8 @@ import 'server-only';
 import { cache } from 'react';
 import { env } from '../env';
 import { getTarget } from '../targets/registry';
-import { detectSessionTables } from '../sessions/detect';
-import { PRESET_TABLE_NAMES } from '../sessions/presets';
+import { detectSessionTables } from '../session-tables/detect';
+import { PRESET_TABLE_NAMES } from '../session-tables/presets';
 import { failure } from './take-space-report';
 import type { ErrorKind } from '../errors';
 

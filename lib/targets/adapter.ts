@@ -5,8 +5,8 @@ import type { Dialect } from './target-url';
 import type { DatabaseStat, IndexStat, SessionTableStat, TableStat } from '../stats/types';
 import type { CleanupDriver, CleanupDriverOptions } from '../cleanup/driver';
 import type { ReclaimDriver } from '../reclaim/driver';
-import type { TimestampZone } from '../sessions/timestamp-zone';
-import type { ExpirySpec } from '../sessions/expiry-spec';
+import type { TimestampZone } from '../session-tables/timestamp-zone';
+import type { ExpirySpec } from '../session-tables/expiry-spec';
 
 export type ColumnInfo = {
   name: string;
@@ -20,7 +20,7 @@ export type ColumnInfo = {
 export type CatalogTable = { schema: string; table: string; columns: ColumnInfo[]; rowEstimate: number };
 
 // Defined beside the session code, so lib/cleanup/driver.ts need not import this file (which imports it).
-export type { ExpirySpec } from '../sessions/expiry-spec';
+export type { ExpirySpec } from '../session-tables/expiry-spec';
 
 export type SessionCounts = { expired: number; live: number; total: number; exact: boolean };
 

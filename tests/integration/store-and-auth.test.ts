@@ -7,7 +7,7 @@ const url = useTempStore();
 const { store } = await import('@/lib/store/client');
 const { upsertUser } = await import('@/lib/auth/users');
 const { signIn } = await import('@/lib/auth/sign-in');
-const { userForToken } = await import('@/lib/auth/sessions');
+const { userForToken } = await import('@/lib/auth/sign-ins');
 const { listAudit } = await import('@/lib/audit/list');
 const { MAX_FAILURES_PER_USER_AND_ADDRESS: MAX_FAILURES_PER_USER } = await import('@/lib/auth/rate-limit');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cutoffInstant } from '@/lib/sessions/expiry';
-import { instantOfWallClock, readingFor, wallClockIn, zoneOffsetMinutes } from '@/lib/sessions/column-reading';
-import { chooseZone, normalizeZone, timestampZoneSchema } from '@/lib/sessions/timestamp-zone';
+import { cutoffInstant } from '@/lib/session-tables/expiry';
+import { instantOfWallClock, readingFor, wallClockIn, zoneOffsetMinutes } from '@/lib/session-tables/column-reading';
+import { chooseZone, normalizeZone, timestampZoneSchema } from '@/lib/session-tables/timestamp-zone';
 import { sessionSpecSchema } from '@/lib/schemas/session-spec';
 
 describe('the cutoff', () => {

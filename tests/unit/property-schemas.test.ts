@@ -9,7 +9,7 @@ import { sessionSpecSchema } from '@/lib/schemas/session-spec';
 import { RECLAIM_DEFAULTS, RECLAIM_LIMITS, RECLAIM_MODES, reclaimParamsSchema, reclaimTableSchema } from '@/lib/schemas/reclaim';
 import { signInSchema, usernameSchema, newPasswordSchema } from '@/lib/schemas/user';
 import { auditFilterSchema } from '@/lib/schemas/audit-filter';
-import { PRESET_NAMES } from '@/lib/sessions/presets';
+import { PRESET_NAMES } from '@/lib/session-tables/presets';
 import { quoteIdent } from '@/lib/targets/quote-identifier';
 import { fieldValue, hostileText, numberishText, NUMBERISH } from '../helpers/hostile';
 

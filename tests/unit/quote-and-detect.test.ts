@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quoteIdent, quoteQualified } from '@/lib/targets/quote-identifier';
-import { detectSessionTables } from '@/lib/sessions/detect';
+import { detectSessionTables } from '@/lib/session-tables/detect';
 import type { CatalogTable, ColumnInfo } from '@/lib/targets/adapter';
 
 const col = (name: string, kind: ColumnInfo['kind']): ColumnInfo => ({ name, kind, dataType: kind, nullable: false });

@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError } from '../../errors';
-import { cutoffInstant } from '../../sessions/expiry';
+import { cutoffInstant } from '../../session-tables/expiry';
 import type { ExpiryBoundValue } from '../../cleanup/driver';
 import { expiredSql, mysqlReading, storedCutoff, type MysqlRows } from './expiry-predicate';
 import type { ExpirySpec, SessionCounts } from '../adapter';

@@ -12,7 +12,7 @@
 //   since a MariaDB server often has none loaded; the server's own zone
 //   (`server`) is converted by the server, which knows what SYSTEM means.
 // - integers: epoch seconds or milliseconds.
-import { instantOfWallClock, readingFor, wallClockIn, type ColumnReading, type ColumnStorage } from '../../sessions/column-reading';
+import { instantOfWallClock, readingFor, wallClockIn, type ColumnReading, type ColumnStorage } from '../../session-tables/column-reading';
 import type { ExpirySpec } from '../adapter';
 import type { ExpiryBoundValue } from '../../cleanup/driver';
 

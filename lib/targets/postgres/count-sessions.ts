@@ -3,7 +3,7 @@
 // the table and column names are checked against the catalog and quoted.
 import 'server-only';
 import { AppError, isAppError } from '../../errors';
-import { cutoffInstant } from '../../sessions/expiry';
+import { cutoffInstant } from '../../session-tables/expiry';
 import type { ExpirySpec, SessionCounts } from '../adapter';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
 import { pgColumnKind } from './column-kind';

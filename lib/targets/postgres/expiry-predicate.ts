@@ -12,7 +12,7 @@
 //   connect-pg-simple's `to_timestamp(n)` used when it wrote the row.
 // - integers: epoch seconds or milliseconds, bound as bigint so an index on
 //   an int4 / int8 / numeric column stays usable.
-import { readingFor, type ColumnReading, type ColumnStorage } from '../../sessions/column-reading';
+import { readingFor, type ColumnReading, type ColumnStorage } from '../../session-tables/column-reading';
 import type { ExpirySpec } from '../adapter';
 import type { ExpiryBoundValue } from '../../cleanup/driver';
 

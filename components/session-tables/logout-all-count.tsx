@@ -1,7 +1,7 @@
 // How many sessions "log everyone out" will end, counted exactly on the
 // server (it may scan the table, so it streams in after the form).
 import 'server-only';
-import { previewLogoutAll } from '@/lib/sessions/logout-all-preview';
+import { previewLogoutAll } from '@/lib/session-tables/logout-all-preview';
 import { toUserMessage } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
 import { formatUtc } from '@/lib/format-time';
