@@ -15,13 +15,15 @@ export type StoredRun = {
   cutoff: string | null;
   /** sum of the run's stored batches */
   batchDeleted: number;
+  /** rows of the last batch as stored just before its COMMIT; null when none is recorded */
+  lastBatchDeleted: number | null;
 };
 
 export async function storedRuns(databaseUrl: string): Promise<StoredRun[]> {
   const db = createClient({ url: databaseUrl });
   try {
     const r = await db.execute(
-      `SELECT r.id, r.target, r."schema", r."table", r.status, r.totalDeleted, r.batchCount, r.error, r.throttle, r.cutoff,
+      `SELECT r.id, r.target, r."schema", r."table", r.status, r.totalDeleted, r.batchCount, r.error, r.throttle, r.cutoff, r.lastBatchCheck,
               (SELECT COALESCE(SUM(b.deleted), 0) FROM Batch b WHERE b.runId = r.id) AS batchDeleted
          FROM Run r ORDER BY r.createdAt`,
     );
@@ -37,6 +39,7 @@ export async function storedRuns(databaseUrl: string): Promise<StoredRun[]> {
       throttle: row.throttle === null ? null : String(row.throttle),
       cutoff: row.cutoff === null ? null : typeof row.cutoff === 'number' ? new Date(row.cutoff).toISOString() : String(row.cutoff),
       batchDeleted: Number(row.batchDeleted),
+      lastBatchDeleted: row.lastBatchCheck === null ? null : Number((JSON.parse(String(row.lastBatchCheck)) as { deleted?: number }).deleted ?? 0),
     }));
   } finally {
     db.close();
