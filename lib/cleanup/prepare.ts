@@ -36,7 +36,8 @@ export async function prepareCleanup(opts: {
   const table = await opts.driver.inspect(opts.spec);
   const boundAt = cutoffInstant(opts.spec, opts.cutoff);
   const bound = await opts.driver.storedCutoff(table, boundAt);
-  const boundary = await opts.driver.boundary(table, bound);
+  // A log-everyone-out has no boundary to check (its cutoff is beyond every row): skip the two probes.
+  const boundary = opts.everySession ? { newestDeleted: null, oldestKept: null, complete: true } : await opts.driver.boundary(table, bound);
   const estimate = await opts.driver.estimateExpired(table, bound, { exactMaxRows: opts.exactMaxRows });
   const plan = planCleanup({ table, estimate, requested: opts.params.strategy, everySession: opts.everySession });
   return { table, cutoff: opts.cutoff, bound, boundAt, boundary, estimate, plan };

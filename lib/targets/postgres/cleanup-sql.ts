@@ -16,10 +16,6 @@ function names(t: Names) {
   return { rel: quoteQualified('postgres', t.schema, t.table), col, expired: (ph: string) => expiredSql(t.reading, col, ph) };
 }
 
-/** The stored cutoff (expiry-predicate.ts storedCutoff) as bound: already in the column's terms. */
-export function pgBound(bound: ExpiryBoundValue): string | number {
-  return bound;
-}
 
 export function tid(page: number): string {
   return `(${page},0)`;
@@ -30,7 +26,7 @@ export function heapWalkDelete(t: Names, fromPage: number, toPage: number, bound
   const { rel, expired } = names(t);
   return {
     sql: `DELETE FROM ${rel} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${expired('$3')}`,
-    params: [tid(fromPage), tid(toPage), pgBound(bound)],
+    params: [tid(fromPage), tid(toPage), bound],
   };
 }
 
@@ -45,7 +41,7 @@ export function heapWalkDelete(t: Names, fromPage: number, toPage: number, bound
  */
 export function keysetDelete(t: Names, after: KeysetCursor['after'], size: number, bound: ExpiryBoundValue): PgStatement {
   const { rel, col, expired } = names(t);
-  const params: unknown[] = [pgBound(bound), size];
+  const params: unknown[] = [bound, size];
   let resume = '';
   if (after) {
     params.push(String(after.expiry), String(after.row));
@@ -69,7 +65,7 @@ export function keysetDelete(t: Names, after: KeysetCursor['after'], size: numbe
 
 export function countExpiredSql(t: Names, bound: ExpiryBoundValue): PgStatement {
   const { rel, expired } = names(t);
-  return { sql: `SELECT count(*)::float8 AS n FROM ${rel} WHERE ${expired('$1')}`, params: [pgBound(bound)] };
+  return { sql: `SELECT count(*)::float8 AS n FROM ${rel} WHERE ${expired('$1')}`, params: [bound] };
 }
 
 /** All rows and expired rows in one scan: the exact estimate for a small table. */
@@ -77,7 +73,7 @@ export function countRowsSql(t: Names, bound: ExpiryBoundValue): PgStatement {
   const { rel, expired } = names(t);
   return {
     sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${expired('$1')}))::float8 AS expired FROM ${rel}`,
-    params: [pgBound(bound)],
+    params: [bound],
   };
 }
 
@@ -96,7 +92,7 @@ export function sampleExpiredSql(t: Names, bound: ExpiryBoundValue, percent: num
   const { rel, expired } = names(t);
   return {
     sql: `SELECT count(*)::float8 AS n, (count(*) FILTER (WHERE ${expired('$1')}))::float8 AS expired FROM ${rel} TABLESAMPLE SYSTEM ($2) REPEATABLE (42)`,
-    params: [pgBound(bound), percent],
+    params: [bound, percent],
   };
 }
 
@@ -126,6 +122,6 @@ export function boundarySql(t: Names, bound: ExpiryBoundValue): PgStatement {
       `${side(expired('$1'), 'DESC')} d ON true`,
       `${side(kept, 'ASC')} k ON true`,
     ].join('\n'),
-    params: [pgBound(bound), ...readingParams(t.reading)],
+    params: [bound, ...readingParams(t.reading)],
   };
 }
