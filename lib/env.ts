@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseTargetUrl, type TargetConfig } from './targets/target-url';
 import { dialectFacts } from './targets/dialect-facts';
 import { AppError } from './errors';
+import { isStoreUrl } from './store/store-kind';
 import { timestampZoneSchema, ZONE_HELP } from './session-tables/timestamp-zone';
 import { parseTrustedProxies } from './auth/client-address';
 import type { BlockList } from 'node:net';
@@ -13,7 +14,11 @@ const TARGET_PREFIX = 'JANITOR_TARGET_';
 const ZONE_PREFIX = 'JANITOR_TIMESTAMP_ZONE_';
 
 const baseSchema = z.object({
-  DATABASE_URL: z.string().regex(/^file:/, 'must be a file: URL (SQLite), e.g. file:./data/janitor.db').default('file:./data/janitor.db'),
+  // Janitor's own store: a SQLite file (the embedded default) or a PostgreSQL database.
+  DATABASE_URL: z
+    .string()
+    .refine(isStoreUrl, 'must be a file: URL (SQLite), e.g. file:./data/janitor.db, or a postgresql://user:password@host:port/database URL')
+    .default('file:./data/janitor.db'),
   JANITOR_ADMIN_USER: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1-64 letters, digits, or _.@-').optional(),
   JANITOR_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
   JANITOR_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -24,11 +29,30 @@ const baseSchema = z.object({
   JANITOR_EXACT_COUNT_MAX_ROWS: z.coerce.number().int().positive().default(5_000_000),
   // Proxies whose X-Forwarded-For is believed: IPs or CIDR ranges, comma-separated.
   JANITOR_TRUSTED_PROXIES: z.string().max(4000).default(''),
+  // The web server's own worker for queued runs and schedules: off when
+  // `janitor serve --no-worker` leaves the work to `janitor worker` processes.
+  JANITOR_WORKER: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  JANITOR_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  // Size history (lib/history): minutes between two samples of every target.
+  JANITOR_HISTORY_INTERVAL_MINUTES: z.coerce.number({ error: 'must be a whole number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(15),
+  // GET /api/metrics answers only with `Authorization: Bearer <this>`; unset, the endpoint is off (404).
+  JANITOR_METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Where people open Janitor: alerts link to its pages. Default: this server on localhost.
+  JANITOR_PUBLIC_URL: z
+    .string()
+    .url('must be an http(s) URL, e.g. https://janitor.example.com')
+    .regex(/^https?:\/\//i, 'must be an http(s) URL, e.g. https://janitor.example.com')
+    .optional(),
+  // Alert delivery: attempts before a delivery is marked failed, the first
+  // retry's pause (doubling after each failure), and each POST's timeout.
+  JANITOR_ALERT_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').max(20, 'must be at most 20').default(5),
+  JANITOR_ALERT_BACKOFF_SECONDS: z.coerce.number().min(0.01, 'must be at least 0.01').max(3600, 'must be at most 3600').default(10),
+  JANITOR_ALERT_TIMEOUT_SECONDS: z.coerce.number().min(0.1, 'must be at least 0.1').max(120, 'must be at most 120').default(10),
   NODE_ENV: z.string().optional(),
 });
 
-export type Env = z.infer<typeof baseSchema> & { targets: TargetConfig[]; trustedProxies: BlockList | null };
+export type Env = z.infer<typeof baseSchema> & { targets: TargetConfig[]; trustedProxies: BlockList | null; publicUrl: string };
 
 let cached: Env | undefined;
 
@@ -57,7 +81,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   } catch (e) {
     throw new AppError(`JANITOR_TRUSTED_PROXIES: ${(e as Error).message}`, 'config');
   }
-  return { ...parsed.data, targets, trustedProxies };
+  // No trailing slash: alerts append paths that start with one.
+  const publicUrl = (parsed.data.JANITOR_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, '');
+  return { ...parsed.data, targets, trustedProxies, publicUrl };
 }
 
 /** The zone a target's naive timestamps are written in, when its configuration says (timestamp-zone.ts). */

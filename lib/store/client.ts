@@ -1,28 +1,33 @@
 // Janitor's own store: one Prisma client per process, created after the
 // migrations have been applied, so no code path sees a store without tables.
+// DATABASE_URL picks the store: a SQLite file (file:, the embedded default)
+// or a PostgreSQL database (postgresql://); drivers/ holds what differs.
 import 'server-only';
-// Prisma and libsql are imported when the store is first opened, not with
-// this module: CLI commands import it, and `--help` or a bad flag should not
-// pay for loading them.
-import type { Client, InStatement } from '@libsql/client';
-import type { PrismaClient } from './generated/client';
+// Prisma and the database drivers are imported when the store is first
+// opened, not with this module: CLI commands import it, and `--help` or a bad
+// flag should not pay for loading them.
 import { env } from '../env';
-import { BUSY_TIMEOUT_MS } from './migrate';
+import { storeFacts, storeKind, type StoreKind } from './store-kind';
+import type { Store, StoreDriver, StoreStatement, StoreWriter } from './drivers/types';
 
-export type Store = InstanceType<typeof PrismaClient>;
+export type { Store, StoreStatement } from './drivers/types';
 
-const g = globalThis as unknown as { __janitorStore?: Promise<Store>; __janitorWriter?: Promise<Client> };
+const g = globalThis as unknown as { __janitorStore?: Promise<Store>; __janitorWriter?: Promise<StoreWriter> };
 
-// BUSY_TIMEOUT_MS goes to every connection the clients open: a PRAGMA reaches
-// only one of them, and Prisma's transactions (a run's batch record) get a
-// connection of their own, which then failed at once with SQLITE_BUSY
-// whenever another process was writing.
+const DRIVERS: Record<StoreKind, () => Promise<StoreDriver>> = {
+  sqlite: async () => (await import('./drivers/sqlite')).sqliteDriver,
+  postgres: async () => (await import('./drivers/postgres')).postgresDriver,
+};
+
+function driver(url: string): Promise<StoreDriver> {
+  return DRIVERS[storeKind(url)]();
+}
 
 async function open(): Promise<Store> {
   const url = env().DATABASE_URL;
-  const [{ migrate }, { PrismaLibSql }, { PrismaClient }] = await Promise.all([import('./migrate'), import('@prisma/adapter-libsql'), import('./generated/client')]);
+  const [{ migrate }, d] = await Promise.all([import('./migrate'), driver(url)]);
   await migrate(url);
-  return new PrismaClient({ adapter: new PrismaLibSql({ url, timeout: BUSY_TIMEOUT_MS }) });
+  return d.openStore(url);
 }
 
 /** The store, migrated. Cached on globalThis so dev reloads don't open more clients. */
@@ -35,35 +40,28 @@ export function store(): Promise<Store> {
 }
 
 /**
- * Runs `statements` in one write transaction on one long-lived connection and
- * returns each statement's affected-row count.
- *
- * For writes made once per cleanup batch. Prisma's `$transaction` (and its
- * `upsert`, which it runs as one) over the libsql adapter opens a new SQLite
- * connection per transaction and leaves it for the garbage collector to
- * close; the JS side of one is tiny, so the collector seldom runs while each
- * holds ~200 KB of native memory, and a 2M-row cleanup grew by 60 MB.
- * libsql's `batch` runs BEGIN … COMMIT on the client's own connection.
+ * Runs `statements` (with `?` placeholders) in one write transaction on a
+ * long-lived connection of the store's own and returns each statement's
+ * affected-row count. For writes made once per cleanup batch, where Prisma's
+ * `$transaction` costs too much (see drivers/sqlite.ts).
  */
-export async function writeAtomically(statements: InStatement[]): Promise<number[]> {
-  g.__janitorWriter ??= store().then(async () => {
-    const { createClient } = await import('@libsql/client');
-    const c = createClient({ url: env().DATABASE_URL, timeout: BUSY_TIMEOUT_MS });
-    // FULL: a batch's record survives the host losing power, not only the
-    // process dying. NORMAL would skip the fsync (about 4 ms here, while the
-    // batch's row locks are held on the target), but a power loss could then
-    // lose records of batches that committed, and the run's total with them.
-    await c.execute('PRAGMA synchronous = FULL');
-    return c;
-  });
-  const client = await g.__janitorWriter;
-  const results = await client.batch(statements, 'write');
-  return results.map((r) => r.rowsAffected);
+export async function writeAtomically(statements: StoreStatement[]): Promise<number[]> {
+  g.__janitorWriter ??= store()
+    .then(async () => (await driver(env().DATABASE_URL)).openWriter(env().DATABASE_URL))
+    .catch((e) => {
+      g.__janitorWriter = undefined;
+      throw e;
+    });
+  return (await g.__janitorWriter).write(statements);
 }
 
-/** DateTime as Prisma writes it to SQLite, for rows written by writeAtomically. */
+/**
+ * DateTime as Prisma writes it to the store, for rows written by
+ * writeAtomically. SQLite: ISO 8601 with +00:00. PostgreSQL: TIMESTAMP(3)
+ * holding UTC wall-clock time, as text without an offset (store-kind.ts).
+ */
 export function storeDate(d: Date): string {
-  return d.toISOString().replace('Z', '+00:00');
+  return storeFacts(env().DATABASE_URL).dateText(d);
 }
 
 export async function closeStore() {
@@ -71,6 +69,6 @@ export async function closeStore() {
   const w = g.__janitorWriter;
   g.__janitorStore = undefined;
   g.__janitorWriter = undefined;
-  if (w) (await w.catch(() => null))?.close();
+  if (w) await (await w.catch(() => null))?.close();
   if (s) await (await s).$disconnect();
 }

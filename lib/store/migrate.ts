@@ -1,92 +1,51 @@
-// Applies prisma/migrations/*/migration.sql in order, each once, recording
-// them in _janitor_migrations. Prisma's own `migrate deploy` needs a native
-// engine that cannot be downloaded offline (and with a dummy one it exits 0
-// without doing anything), so the SQL files Prisma generated are applied here.
-import type { Client } from '@libsql/client';
-import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+// Applies the store's migrations at start, in order, each once, recording them
+// in _janitor_migrations. Prisma's own `migrate deploy` needs a native engine
+// that cannot be downloaded offline (and with a dummy one it exits 0 without
+// doing anything), so the SQL files are applied by our own runners.
+//
+// Every prisma/migrations/NNNN_name/ folder holds the same change twice:
+// migration.sql for a SQLite store and postgres.sql for a PostgreSQL one.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { STORE_FACTS, storeKind, type StoreKind } from './store-kind';
 
 export function migrationsDir(): string {
   return path.join(process.cwd(), 'prisma', 'migrations');
 }
 
-/** Makes sure the directory of a file: URL exists (SQLite creates the file, not its folder). */
-export function ensureDbDirectory(databaseUrl: string) {
-  const file = databaseUrl.replace(/^file:/, '');
-  if (file && file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-}
+export type Migration = { name: string; sql: () => string };
 
 /**
- * How long a statement waits for another process's write lock (the app, the
- * CLI, cron jobs and a second app instance share the file). Set when each
- * connection opens, so it holds from the first statement on.
+ * The migrations for a kind of store, in order. A folder without that kind's
+ * file is an error, not a skip: a store that silently missed a migration
+ * would fail later on a column it lacks.
  */
-export const BUSY_TIMEOUT_MS = 10_000;
-/** How long opening the store keeps retrying a SQLITE_BUSY that SQLite returns without waiting. */
-const OPEN_RETRY_MS = 60_000;
-
-export async function migrate(databaseUrl: string, opts: { log?: (m: string) => void } = {}): Promise<string[]> {
-  ensureDbDirectory(databaseUrl);
-  // Imported here: lib/store/client.ts imports this module for BUSY_TIMEOUT_MS, and must not load libsql before a store is opened.
-  const { createClient } = await import('@libsql/client');
-  const applied: string[] = [];
-  // SQLite answers SQLITE_BUSY at once, without its busy timeout, when waiting
-  // could deadlock: a connection that holds a read lock and needs the write
-  // lock another holds. Switching a new store to WAL is such a step, so several
-  // processes opening a new store at once (the app and a cron job) failed
-  // there. Every step below is safe to repeat, so the whole open is retried.
-  for (let attempt = 0, t0 = Date.now(); ; attempt++) {
-    let client: Client | undefined;
-    try {
-      client = createClient({ url: databaseUrl, timeout: BUSY_TIMEOUT_MS });
-      await applyPending(client, applied, opts.log);
-      return applied;
-    } catch (e) {
-      if (!isBusy(e) || Date.now() - t0 > OPEN_RETRY_MS) throw e;
-    } finally {
-      client?.close();
-    }
-    // Jittered so that processes which collided once do not collide again.
-    await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** attempt) * (0.5 + Math.random())));
-  }
-}
-
-function isBusy(e: unknown): boolean {
-  return /SQLITE_BUSY|database is locked/.test(String((e as Error)?.message ?? e));
-}
-
-async function applyPending(client: Client, applied: string[], log?: (m: string) => void): Promise<void> {
-  // WAL lets the app and the CLI read while the other writes.
-  await client.execute('PRAGMA journal_mode = WAL');
-  await client.execute('CREATE TABLE IF NOT EXISTS _janitor_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const done = new Set((await client.execute('SELECT name FROM _janitor_migrations')).rows.map((r) => String(r.name)));
+export function listMigrations(kind: StoreKind): Migration[] {
   const dir = migrationsDir();
+  const files = Object.values(STORE_FACTS).map((f) => f.migrationFile);
   if (!existsSync(dir)) throw new Error(`migrations folder not found at ${dir}; run Janitor from its project folder`);
   const names = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'migration.sql')))
+    .filter((d) => d.isDirectory() && files.some((f) => existsSync(path.join(dir, d.name, f))))
     .map((d) => d.name)
     .sort();
-  for (const name of names) {
-    if (done.has(name)) continue;
-    const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-    // One transaction per migration: a failing file leaves no half-made schema.
-    const tx = await client.transaction('write');
-    try {
-      // Two processes starting on a new store (a cron job and the app) both saw it
-      // pending; the write transaction serializes them, so look again inside it.
-      const again = await tx.execute({ sql: 'SELECT 1 FROM _janitor_migrations WHERE name = ?', args: [name] });
-      if (again.rows.length > 0) {
-        await tx.rollback();
-        continue;
-      }
-      await tx.executeMultiple(sql);
-      await tx.execute({ sql: 'INSERT INTO _janitor_migrations (name, applied_at) VALUES (?, ?)', args: [name, new Date().toISOString()] });
-      await tx.commit();
-    } catch (e) {
-      await tx.rollback();
-      throw new Error(`store migration ${name} failed: ${(e as Error).message}`);
-    }
-    applied.push(name);
-    log?.(`store: applied migration ${name}`);
-  }
+  return names.map((name) => {
+    const file = path.join(dir, name, STORE_FACTS[kind].migrationFile);
+    if (!existsSync(file)) throw new Error(`store migration ${name} has no ${STORE_FACTS[kind].migrationFile} (each migration folder needs ${files.join(' and ')})`);
+    return { name, sql: () => readFileSync(file, 'utf8') };
+  });
+}
+
+export type MigrateOptions = { log?: (m: string) => void };
+
+type Runner = (databaseUrl: string, opts: MigrateOptions) => Promise<string[]>;
+
+// Each runner loads its driver only when a store of its kind is opened.
+const RUNNERS: Record<StoreKind, () => Promise<Runner>> = {
+  sqlite: async () => (await import('./migrate-sqlite')).migrateSqlite,
+  postgres: async () => (await import('./migrate-postgres')).migratePostgres,
+};
+
+/** Applies the pending migrations to the store at `databaseUrl`; returns the names applied. */
+export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): Promise<string[]> {
+  return (await RUNNERS[storeKind(databaseUrl)]())(databaseUrl, opts);
 }

@@ -11,9 +11,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { migrate } from '@/lib/store/migrate';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listMigrations, migrate } from '@/lib/store/migrate';
+import { MIGRATION_LOCK_KEYS } from '@/lib/store/migrate-postgres';
 import { createClient } from '@libsql/client';
+import { createTempStore, queryStore, type TempStore } from '../helpers/temp-store';
+import { pgClient } from '../helpers/databases';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'janitor-store-race-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,3 +82,50 @@ for (const store of ['new', 'existing'] as const) {
     }
   });
 }
+
+// A PostgreSQL store (DATABASE_URL=postgresql://…): several workers and web
+// instances start together on one new database. The migrations take a
+// transaction-scoped advisory lock, so one process applies each while the
+// others wait, then find it recorded.
+describe('a PostgreSQL store', () => {
+  const made: TempStore[] = [];
+  afterAll(async () => {
+    for (const s of made) await s.drop();
+  });
+
+  it('processes opening a new PostgreSQL store at once all start, and each migration is applied once', async () => {
+    for (let round = 0; round < 2; round++) {
+      const s = await createTempStore('postgres');
+      made.push(s);
+      const startAt = Date.now() + 2_500;
+      const runs = await Promise.all(Array.from({ length: 4 }, () => migrateAt(s.url, startAt)));
+      for (const r of runs) expect(r.status, r.stderr).toBe(0);
+      const applied = await queryStore(s.url, 'SELECT name, COUNT(*) AS n FROM _janitor_migrations GROUP BY name ORDER BY name');
+      expect(applied.map((r) => r.name)).toEqual(listMigrations('postgres').map((m) => m.name));
+      for (const row of applied) expect(Number(row.n)).toBe(1);
+    }
+  });
+
+  it('a process opening a new PostgreSQL store while another holds the migration lock waits for it, then starts', async () => {
+    const s = await createTempStore('postgres');
+    made.push(s);
+    const holder = await pgClient(s.url);
+    try {
+      await holder.query('SELECT pg_advisory_lock($1, $2)', MIGRATION_LOCK_KEYS);
+      let settled = false;
+      const opening = migrate(s.url).finally(() => (settled = true));
+      // Until the opening process is seen queued behind the lock on the server.
+      for (const t0 = Date.now(); ; ) {
+        const waiting = await holder.query('SELECT 1 FROM pg_locks WHERE locktype = $1 AND NOT granted AND classid::bigint = $2 AND objid::bigint = $3 AND objsubid = 2', ['advisory', ...MIGRATION_LOCK_KEYS]);
+        if (waiting.rowCount) break;
+        if (Date.now() - t0 > 60_000) throw new Error('the opening process never waited for the migration lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(settled).toBe(false);
+      await holder.query('SELECT pg_advisory_unlock($1, $2)', MIGRATION_LOCK_KEYS);
+      expect(await opening).toEqual(listMigrations('postgres').map((m) => m.name));
+    } finally {
+      await holder.end();
+    }
+  });
+});

@@ -4,6 +4,7 @@
 // instead of overwriting.
 import 'server-only';
 import { store } from '../client';
+import { isUniqueViolation } from '../unique-violation';
 import { AppError } from '../../errors';
 import { transition } from '../work/ownership';
 import type { Blocker } from '../../reclaim/driver';
@@ -39,12 +40,38 @@ export async function createOperation(o: NewOperation): Promise<string> {
     });
     return row.id;
   } catch (e) {
-    if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) {
+    if (isUniqueViolation(e)) {
       const active = await findActiveOperation(o.target, o.schema, o.table);
       throw operationConflict(o.schema, o.table, active?.id ?? null);
     }
     throw e;
   }
+}
+
+/** Stores a reclaim for the fleet: queued, no owner; the worker that claims it checks, locks and runs it. */
+export async function createQueuedOperation(o: Omit<NewOperation, 'owner'>): Promise<string> {
+  const db = await store();
+  try {
+    const row = await db.operation.create({ data: { ...o, params: JSON.stringify(o.params), status: 'queued' } });
+    return row.id;
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      const active = await findActiveOperation(o.target, o.schema, o.table);
+      throw operationConflict(o.schema, o.table, active?.id ?? null);
+    }
+    throw e;
+  }
+}
+
+/** A worker takes a queued operation (of two workers, one wins). */
+export async function claimOperation(id: string, owner: string): Promise<boolean> {
+  const now = new Date();
+  return transition('operation', { id, from: ['queued'] }, { status: 'running', owner, startedAt: now, heartbeatAt: now });
+}
+
+/** The claimed operation's plan, as startReclaim made it once it held the table's lock. */
+export async function planClaimedOperation(id: string, owner: string, params: StoredOperationParams): Promise<boolean> {
+  return transition('operation', { id, owner, from: ['running'] }, { params: JSON.stringify(params), heartbeatAt: new Date() });
 }
 
 /** Records progress (and the heartbeat); false when this worker no longer owns the operation. */
@@ -64,6 +91,17 @@ export async function recordOperationProgress(
 /** An operator asks a running operation to stop; its worker reads this with its progress. False when it is not running. */
 export async function requestOperationControl(id: string, control: 'cancel'): Promise<boolean> {
   return transition('operation', { id, from: ['running'] }, { control });
+}
+
+/** An operator cancels a reclaim no worker has taken yet; it ends failed, with who cancelled it. */
+export async function cancelQueuedOperation(id: string, error: string): Promise<boolean> {
+  return transition('operation', { id, from: ['queued'] }, { status: 'failed', error, finishedAt: new Date() });
+}
+
+/** A queued operation that could not start (the table was busy, the target refused) ends failed with why. */
+export async function failQueuedOperation(id: string, owner: string, error: string): Promise<boolean> {
+  const now = new Date();
+  return transition('operation', { id, owner, from: ['running'] }, { status: 'failed', error, finishedAt: now, heartbeatAt: now });
 }
 
 /** The worker's last word: running → completed / failed. */

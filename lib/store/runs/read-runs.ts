@@ -3,13 +3,18 @@
 import 'server-only';
 import { store } from '../client';
 import { interruptAbandoned } from '../work/ownership';
+import { liveWorkerCount } from '../workers/worker-rows';
 import { ACTIVE_STATUSES, toRunView, type BatchKnobs, type BatchView, type RunView } from './run-view';
 
 export async function getRun(id: string): Promise<RunView | null> {
   await interruptAbandoned('run', { id });
   const db = await store();
   const r = await db.run.findUnique({ where: { id } });
-  return r ? toRunView(r) : null;
+  if (!r) return null;
+  const view = toRunView(r);
+  // A queued run says so when nobody is there to take it.
+  if (view.status === 'queued') view.noWorker = (await liveWorkerCount()) === 0;
+  return view;
 }
 
 export async function listRuns(opts: { limit?: number; target?: string; status?: string } = {}): Promise<RunView[]> {

@@ -42,6 +42,13 @@ export type RunView = {
   finishedAt: string | null;
   heartbeatAt: string | null;
   activeSeconds: number;
+  /** worked by the fleet (web, schedule, --detach): taken over, not interrupted, when its worker dies */
+  detached: boolean;
+  /** how often another worker took it over after its worker died */
+  takeovers: number;
+  scheduleId: string | null;
+  /** a queued run with no live worker to take it (set by getRun) */
+  noWorker?: boolean;
 };
 
 type RunRow = {
@@ -49,6 +56,7 @@ type RunRow = {
   expiryType: string | null; ttlSeconds: number | null; timestampZone?: string | null; cutoff: Date | null; params: string; strategy: string | null; strategyReason: string | null;
   status: string; control: string | null; startedBy: string; expiredAtStart: number | null; totalDeleted: number; batchCount: number;
   throttle: string | null; error: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; heartbeatAt: Date | null; activeSeconds: number;
+  detached?: boolean; takeovers?: number; scheduleId?: string | null;
 };
 
 export function toRunView(r: RunRow): RunView {
@@ -80,6 +88,9 @@ export function toRunView(r: RunRow): RunView {
     finishedAt: r.finishedAt?.toISOString() ?? null,
     heartbeatAt: r.heartbeatAt?.toISOString() ?? null,
     activeSeconds: r.activeSeconds,
+    detached: r.detached ?? false,
+    takeovers: r.takeovers ?? 0,
+    scheduleId: r.scheduleId ?? null,
   };
 }
 

@@ -5,6 +5,7 @@
 // instead of overwriting.
 import 'server-only';
 import { store, storeDate, writeAtomically } from '../client';
+import { isUniqueViolation } from '../unique-violation';
 import { AppError } from '../../errors';
 import { transition } from '../work/ownership';
 import type { CleanupParams } from '../../schemas/cleanup-params';
@@ -48,10 +49,60 @@ export async function createRun(r: NewRun): Promise<string> {
     });
     return row.id;
   } catch (e) {
-    if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) {
+    if (isUniqueViolation(e)) {
       const active = await findActiveRun(r.target, r.schema, r.table);
       throw alreadyRunning(r.schema, r.table, active?.id ?? null);
     }
+    throw e;
+  }
+}
+
+export type QueuedRun = Omit<NewRun, 'cutoff' | 'strategy' | 'strategyReason' | 'owner' | 'expiredAtStart' | 'cursor'> & {
+  scheduleId?: string | null;
+  /** what to do after a completed run, e.g. { then: 'vacuum' } */
+  after?: Record<string, unknown> | null;
+};
+
+/**
+ * Stores a run for the fleet to work: queued, no owner, no plan yet (the
+ * worker that takes it plans it). The partial unique index refuses it while
+ * another run is queued, running or paused on the table.
+ */
+export async function createQueuedRun(r: QueuedRun): Promise<string> {
+  const db = await store();
+  try {
+    const { after, ...rest } = r;
+    const row = await db.run.create({ data: { ...rest, params: JSON.stringify(r.params), after: after ? JSON.stringify(after) : null, status: 'queued', detached: true } });
+    return row.id;
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      const active = await findActiveRun(r.target, r.schema, r.table);
+      throw alreadyRunning(r.schema, r.table, active?.id ?? null);
+    }
+    throw e;
+  }
+}
+
+/** A worker's first plan for a queued run it claimed: the cutoff, strategy, counts and starting cursor. */
+export async function planClaimedRun(
+  runId: string,
+  owner: string,
+  plan: { cutoff: Date; strategy: string; strategyReason: string; expiredAtStart: number | null; cursor: unknown; timestampZone: string | null },
+): Promise<boolean> {
+  return transition('run', { id: runId, owner, from: ['running'] }, { ...plan, cursor: JSON.stringify(plan.cursor), startedAt: new Date(), heartbeatAt: new Date() });
+}
+
+/** A worker that claimed a run but cannot work it now (the table's lock is held elsewhere) puts it back in the queue. */
+export async function requeueRun(runId: string, owner: string, why: string): Promise<boolean> {
+  return transition('run', { id: runId, owner, from: ['running'] }, { status: 'queued', owner: null, error: why });
+}
+
+/** Hands a paused / interrupted / failed / cancelled run to the fleet: it is queued and a worker continues it. */
+export async function queueForResume(runId: string, from: RunStatus[]): Promise<boolean> {
+  try {
+    return await transition('run', { id: runId, from }, { status: 'queued', detached: true, owner: null, control: null, error: null, finishedAt: null });
+  } catch (e) {
+    if (isUniqueViolation(e)) return false;
     throw e;
   }
 }
@@ -66,7 +117,7 @@ export async function claimRun(id: string, owner: string, from: RunStatus[]): Pr
     return await transition('run', { id, from }, { status: 'running', owner, control: null, heartbeatAt: new Date(), error: null, finishedAt: null });
   } catch (e) {
     // another run became active on the table meanwhile (partial unique index)
-    if (/UNIQUE constraint failed|Unique constraint/i.test(String((e as Error).message))) return false;
+    if (isUniqueViolation(e)) return false;
     throw e;
   }
 }
