@@ -16,6 +16,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but the sign-in page and static assets.
-  matcher: ['/((?!login|_next/static|_next/image|favicon.ico).*)'],
+  // Everything but the sign-in page, static assets and /api/metrics (a bearer token, checked by the route).
+  matcher: ['/((?!login|api/metrics|_next/static|_next/image|favicon.ico).*)'],
 };

@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   runs: async () => (await import('./commands/runs')).runsCommand,
   reclaim: async () => (await import('./commands/reclaim')).reclaimCommand,
   'logout-all': async () => (await import('./commands/logout-all')).logoutAllCommand,
+  worker: async () => (await import('./commands/worker')).workerCommand,
+  schedules: async () => (await import('./commands/schedules')).schedulesCommand,
 };
 
 async function main() {
@@ -43,6 +45,8 @@ async function main() {
 async function closeAll() {
   const closing = [import('@/lib/targets/registry').then((m) => m.closeAllTargets())];
   if ((globalThis as { __janitorStore?: unknown }).__janitorStore) closing.push(import('@/lib/store/client').then((m) => m.closeStore()));
+  // A --detach start sent its run to pg-boss: its connections would keep the process alive.
+  if ((globalThis as { __janitorQueue?: unknown }).__janitorQueue) closing.push(import('@/lib/fleet/queue').then((m) => m.closeQueue()));
   await Promise.allSettled(closing);
 }
 

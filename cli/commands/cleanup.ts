@@ -1,16 +1,18 @@
 // janitor cleanup (--url URL | --target NAME) --table NAME [--schema S]
 //   [--preset P | --expiry-column C --expiry-type timestamp|epoch-s|epoch-ms] [--ttl-seconds N]
 //   [--timestamp-zone utc|server|ZONE]
-//   [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S] [--no-analyze] [--dry-run] [--json]
+//   [--delete-count N] [--sleep-seconds S] [--iteration-count N] [--max-runtime S] [--no-analyze] [--dry-run] [--detach] [--json]
 import { z } from 'zod';
 import { parseFlags, targetFlags, targetSelection } from '../args';
 import { printJson } from '../output';
 import { progressPrinter, reportOutcome, waitForRun } from '../cleanup-progress';
 import { dryRunCleanup, startCleanupRun } from '@/lib/cleanup/start-run';
+import { queueCleanupRun } from '@/lib/cleanup/queue-run';
 import { describeStrategy } from '@/lib/cleanup/planner';
 import { expiryLines, expiryView, type ExpiryView } from '@/lib/cleanup/expiry-view';
 import type { PreparedCleanup } from '@/lib/cleanup/prepare';
 import { formatCount, formatDuration } from '@/lib/format';
+import { AppError } from '@/lib/errors';
 
 export const cleanupFlags = {
   ...targetFlags,
@@ -31,6 +33,7 @@ export const cleanupFlags = {
   'retry-for': { type: 'string' },
   strategy: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  detach: { type: 'boolean', default: false },
   'no-analyze': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 } as const;
@@ -41,11 +44,11 @@ const flagsSchema = z.intersection(
   z.object({ table: z.string({ error: 'is required' }), json: z.boolean(), 'dry-run': z.boolean() }).passthrough(),
 );
 
-export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 'logout-all' } = {}) {
-  const { flags } = parseFlags(argv, cleanupFlags, flagsSchema);
-  const f = flags as Record<string, string | boolean | undefined>;
-  const target = { url: f.url as string | undefined, target: f.target as string | undefined };
-  const spec = {
+type Flags = Record<string, string | boolean | undefined>;
+
+/** The session-table flags as the shared schema takes them (validated there). */
+export function specFromFlags(f: Flags) {
+  return {
     schema: f.schema,
     table: f.table,
     preset: f.preset,
@@ -53,8 +56,12 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
     expiryType: f['expiry-type'],
     ttlSeconds: f['ttl-seconds'],
     timestampZone: f['timestamp-zone'],
-  };
-  const params = {
+  } as Record<string, unknown>;
+}
+
+/** The batch flags as the shared schema takes them (validated there). */
+export function paramsFromFlags(f: Flags) {
+  return {
     deleteCount: f['delete-count'],
     sleepSeconds: f['sleep-seconds'],
     iterationCount: f['iteration-count'],
@@ -65,8 +72,25 @@ export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 
     retryForSeconds: f['retry-for'],
     strategy: f.strategy,
     analyze: !f['no-analyze'],
-  };
+  } as Record<string, unknown>;
+}
+
+export async function cleanupCommand(argv: string[], opts: { kind?: 'cleanup' | 'logout-all' } = {}) {
+  const { flags } = parseFlags(argv, cleanupFlags, flagsSchema);
+  const f = flags as Flags;
+  const target = { url: f.url as string | undefined, target: f.target as string | undefined };
+  const spec = specFromFlags(f);
+  const params = paramsFromFlags(f);
   const json = Boolean(f.json);
+
+  if (f.detach) {
+    if (f['dry-run']) throw new AppError('--detach and --dry-run do not go together: a dry run prints its plan here', 'input');
+    // Stored and handed to the queue; a worker (janitor worker, or janitor serve's) works it.
+    const runId = await queueCleanupRun({ target, spec, params, startedBy: 'cli', kind: opts.kind });
+    if (json) return printJson({ type: 'queued', runId });
+    console.log(`run ${runId}: queued; a worker (janitor worker, or the dashboard's) works it — follow it with janitor runs show ${runId}`);
+    return;
+  }
 
   if (f['dry-run']) {
     const { prepared, report, seconds } = await dryRunCleanup({ target, spec, params, startedBy: 'cli', kind: opts.kind });

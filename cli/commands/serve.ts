@@ -2,10 +2,12 @@
 // store, create the admin, start the embedded demo target when no target is
 // configured, build the web app if needed, and run `next start`.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { z } from 'zod';
 import { env, childEnv } from '@/lib/env';
+import { parseFlags } from '../args';
 import { bootstrap } from '@/lib/bootstrap';
 import { startDemoServer } from '@/lib/demo/server';
 import { demoAddressFile, removeDemoAddress, writeDemoAddress } from '@/lib/demo/address-file';
@@ -38,6 +40,8 @@ async function buildIfNeeded(logDir: string) {
   const logFile = path.join(logDir, 'build.log');
   console.log(`web: ${built ? 'sources changed, rebuilding' : 'building the dashboard (first start, about a minute on two cores)'}; output in ${logFile.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), logFile) : logFile}`);
   const started = Date.now();
+  // With a PostgreSQL store nothing else may have made the folder yet.
+  mkdirSync(logDir, { recursive: true });
   const log = openSync(logFile, 'w');
   const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'build'], { stdio: ['ignore', log, log], env: childEnv({ NEXT_TELEMETRY_DISABLED: '1' }) });
   const tick = setInterval(() => console.log(`web: still building (${Math.round((Date.now() - started) / 1000)} s)…`), 15_000);
@@ -61,10 +65,28 @@ async function waitUntilServing(port: number, child: { exitCode: number | null }
   return false;
 }
 
-export async function serveCommand() {
+/** How long the closing lines wait for the worker's start line (a worker that cannot start says why itself). */
+const WORKER_LINE_WAIT_MS = 15_000;
+
+/** Copies a child's output to ours; resolves once a line matches. */
+function watchFor(out: NodeJS.ReadableStream, line: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    let tail = '';
+    out.on('data', (d: Buffer) => {
+      process.stdout.write(d);
+      tail = (tail + d.toString()).slice(-4096);
+      if (line.test(tail)) resolve();
+    });
+  });
+}
+
+export async function serveCommand(argv: string[] = []) {
+  const { flags } = parseFlags(argv, { 'no-worker': { type: 'boolean', default: false } }, z.object({ 'no-worker': z.boolean() }));
   const e = env();
   await bootstrap();
   const extra: Record<string, string> = { NEXT_TELEMETRY_DISABLED: '1' };
+  // The server works queued runs and schedules on a thread of its own (instrumentation.ts) unless told not to.
+  if (flags['no-worker']) extra.JANITOR_WORKER = 'off';
   let demo: Awaited<ReturnType<typeof startDemoServer>> | undefined;
   if (e.targets.length === 0) {
     // Beside the store (./data/demo by default), so each store has its own demo.
@@ -84,13 +106,22 @@ export async function serveCommand() {
   // SIGTERM on, so stopping `janitor serve` left the server holding the port
   // (and serving without the demo database).
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, ['--import', path.resolve('cli/peer-address-hook.mjs'), nextBin, 'start', '-p', String(e.PORT)], { stdio: 'inherit', env: childEnv(extra) });
+  const child = spawn(process.execPath, ['--import', path.resolve('cli/peer-address-hook.mjs'), nextBin, 'start', '-p', String(e.PORT)], {
+    stdio: ['inherit', 'pipe', 'inherit'],
+    env: childEnv(extra),
+  });
+  // The server's output passes through; its worker's start line is watched
+  // for, so the closing lines below come after it rather than above it.
+  const workerStarted = watchFor(child.stdout!, /^worker: .* working queued runs/m);
   const stop = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 0)));
   // Last, once the page answers: what a newcomer needs, below Next's own lines.
-  if (await waitUntilServing(e.PORT, child)) {
+  // A SIGTERM while waiting for the worker's line ends the wait (and prints nothing).
+  const serving = await waitUntilServing(e.PORT, child);
+  if (serving && !flags['no-worker']) await Promise.race([workerStarted, exited, new Promise((r) => setTimeout(r, WORKER_LINE_WAIT_MS))]);
+  if (serving && child.exitCode === null && child.signalCode === null) {
     console.log(`\nJanitor is ready: http://localhost:${e.PORT}`);
     if (demo && !e.JANITOR_ADMIN_USER) console.log(`  sign in as "${DEMO_USER}" with password "${DEMO_PASSWORD}"`);
     if (demo) console.log('  the CLI reaches the demo from another terminal: npx janitor stats --target demo');

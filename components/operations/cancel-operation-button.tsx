@@ -14,7 +14,7 @@ export function CancelOperationButton({ operation }: { operation: OperationView 
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  if (operation.status !== 'running') return null;
+  if (operation.status !== 'running' && operation.status !== 'queued') return null;
   if (operation.control === 'cancel') return <span className="text-sm text-slate-600">Cancelling: the server rolls the statement back…</span>;
 
   const cancel = () =>

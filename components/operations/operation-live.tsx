@@ -107,6 +107,13 @@ function StatusNote({ op }: { op: OperationView }) {
     );
   }
   if (op.status === 'interrupted') return <Alert tone="warning">Interrupted: {op.error ?? 'the process running it stopped'}.</Alert>;
+  if (op.status === 'queued') {
+    return (
+      <Alert tone="info">
+        Queued: a worker starts it within seconds. If it stays queued, no worker is running: see <a href="/workers" className="underline">Workers</a>.
+      </Alert>
+    );
+  }
   return null;
 }
 

@@ -1,6 +1,7 @@
 // Operation history: reclaims from the web and the CLI, newest first, with
 // the sizes before and after.
 import Link from 'next/link';
+import { StartedBy } from '@/components/runs/started-by';
 import type { OperationView } from '@/lib/reclaim/operation-view';
 import { formatBytes } from '@/lib/format';
 import { formatAgo, formatUtc } from '@/lib/format-time';
@@ -46,7 +47,9 @@ export function OperationsTable({ operations, now }: { operations: OperationView
                   {back !== null && back > 0 && <span className="ml-1 text-xs text-emerald-700">(−{formatBytes(back)})</span>}
                 </td>
                 <td data-label="Duration" className="px-3 py-2 text-right tabular-nums">{operationDuration(o.seconds)}</td>
-                <td data-label="Started by" className="px-3 py-2 text-slate-700">{o.startedBy}</td>
+                <td data-label="Started by" className="px-3 py-2 text-slate-700">
+                  <StartedBy by={o.startedBy} />
+                </td>
                 <td data-label="When" className="px-3 py-2 text-slate-600" title={formatUtc(o.createdAt, { seconds: true })}>
                   {formatAgo(o.createdAt, now)}
                 </td>

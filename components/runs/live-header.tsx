@@ -2,6 +2,7 @@
 // operation): where it came from, what it is, its status, whether the stream
 // is connected, and who started it where.
 import Link from 'next/link';
+import { StartedBy } from './started-by';
 import type { ReactNode } from 'react';
 import { formatUtc } from '@/lib/format-time';
 import type { Connection } from './use-run-live';
@@ -56,7 +57,7 @@ export function LiveHeader({
               {target}
             </Link>
           )}{' '}
-          · started by {startedBy} at {formatUtc(startedAt, { seconds: true })}
+          · started by <StartedBy by={startedBy} /> at {formatUtc(startedAt, { seconds: true })}
           {note && ` · ${note}`}
         </p>
       </div>

@@ -131,7 +131,29 @@ export function Metric({ id, label, value, hint }: { id: string; label: string; 
 }
 
 function StatusNote({ run, canControl }: { run: RunView; canControl: boolean }) {
+  return (
+    <>
+      <StatusAlert run={run} canControl={canControl} />
+      {run.takeovers > 0 && run.status !== 'queued' ? (
+        <Alert tone="info">
+          Taken over {run.takeovers === 1 ? 'once' : `${run.takeovers} times`} after its worker stopped; it went on from its last stored batch, so its totals are exact.
+        </Alert>
+      ) : null}
+    </>
+  );
+}
+
+function StatusAlert({ run, canControl }: { run: RunView; canControl: boolean }) {
   switch (run.status) {
+    case 'queued':
+      return run.noWorker ? (
+        <Alert tone="warning">
+          Queued, but no worker is running. Start one with <code>npx janitor worker</code>, or run the dashboard with <code>npm start</code> (without{' '}
+          <code>--no-worker</code>); the run starts as soon as a worker is up.
+        </Alert>
+      ) : (
+        <Alert tone="info">Queued: a worker takes it within seconds{run.error ? ` (${run.error})` : ''}.</Alert>
+      );
     case 'completed':
       return (
         <Alert tone="success">

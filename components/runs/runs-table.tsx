@@ -5,6 +5,7 @@ import { formatCount, formatDuration } from '@/lib/format';
 import { formatAgo, formatUtc } from '@/lib/format-time';
 import { RunStatusBadge } from './run-status-badge';
 import { ResumeButton } from './resume-button';
+import { StartedBy } from './started-by';
 
 export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canControl: boolean; now: string }) {
   return (
@@ -26,6 +27,8 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
         <tbody className="divide-y divide-slate-100">
           {runs.map((r) => {
             const share = r.expiredAtStart ? r.totalDeleted / r.expiredAtStart : null;
+            // A queued run has no plan, batches or time yet: a worker makes them when it takes it.
+            const queued = r.status === 'queued' && r.batchCount === 0;
             return (
               <tr key={r.id} className="hover:bg-slate-50">
                 <td className="px-3 py-2">
@@ -39,13 +42,23 @@ export function RunsTable({ runs, canControl, now }: { runs: RunView[]; canContr
                   {r.kind === 'logout-all' && <span className="ml-2 text-xs text-slate-500">log everyone out</span>}
                 </td>
                 <td data-label="Target" className="px-3 py-2 text-slate-700">{r.target.startsWith('url:') ? r.target.slice(4) : r.target}</td>
-                <td data-label="Deleted" className="px-3 py-2 text-right tabular-nums">
-                  {formatCount(r.totalDeleted)}
-                  {share !== null && r.status !== 'completed' && <span className="ml-1 text-xs text-slate-500">({Math.min(100, Math.floor(share * 100))}%)</span>}
+                {queued ? (
+                  <td data-label="Deleted" colSpan={3} className="px-3 py-2 text-right text-xs text-slate-500">
+                    waiting for a worker
+                  </td>
+                ) : (
+                  <>
+                    <td data-label="Deleted" className="px-3 py-2 text-right tabular-nums">
+                      {formatCount(r.totalDeleted)}
+                      {share !== null && r.status !== 'completed' && <span className="ml-1 text-xs text-slate-500">({Math.min(100, Math.floor(share * 100))}%)</span>}
+                    </td>
+                    <td data-label="Batches" className="px-3 py-2 text-right tabular-nums">{formatCount(r.batchCount)}</td>
+                    <td data-label="Duration" className="px-3 py-2 text-right tabular-nums">{formatDuration(r.activeSeconds)}</td>
+                  </>
+                )}
+                <td data-label="Started by" className="px-3 py-2 text-slate-700">
+                  <StartedBy by={r.startedBy} />
                 </td>
-                <td data-label="Batches" className="px-3 py-2 text-right tabular-nums">{formatCount(r.batchCount)}</td>
-                <td data-label="Duration" className="px-3 py-2 text-right tabular-nums">{formatDuration(r.activeSeconds)}</td>
-                <td data-label="Started by" className="px-3 py-2 text-slate-700">{r.startedBy}</td>
                 <td data-label="When" className="px-3 py-2 text-slate-600" title={formatUtc(r.createdAt, { seconds: true })}>
                   {formatAgo(r.createdAt, now)}
                 </td>

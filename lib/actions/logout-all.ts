@@ -10,7 +10,7 @@ import { authorize } from '../auth/guard';
 import { audit } from '../audit/record';
 import { isAppError } from '../errors';
 import { listTargets } from '../targets/registry';
-import { runOnThread } from '../cleanup/run-on-thread';
+import { queueCleanupRun } from '../cleanup/queue-run';
 import { logoutAllInstant } from '../session-tables/logout-all-instant';
 import { cleanupParamsSchema } from '../schemas/cleanup-params';
 import { sessionSpecSchema } from '../schemas/session-spec';
@@ -70,7 +70,7 @@ export async function logoutAllAction(_prev: LogoutAllState, form: FormData): Pr
 
   let runId: string;
   try {
-    ({ runId } = await runOnThread({ op: 'start', input: { target: { target }, spec: spec.data, params: params.data, startedBy: auth.user.username, kind: 'logout-all' } }));
+    runId = await queueCleanupRun({ target: { target }, spec: spec.data, params: params.data, startedBy: auth.user.username, kind: 'logout-all' });
   } catch (e) {
     if (!isAppError(e)) throw e;
     await audit({ actor: auth.user.username, action, target: where, detail: { error: e.message }, outcome: e.kind === 'conflict' ? 'denied' : 'error' });

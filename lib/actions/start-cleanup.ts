@@ -1,11 +1,11 @@
 'use server';
-// "Start cleanup" on the cleanup form: operators only. The run's worker keeps
-// going on a thread of this process after the action returns; the browser is sent to the
-// run page, which streams its progress.
+// "Start cleanup" on the cleanup form: operators only. The run is queued; a
+// worker (this server's own, or a janitor worker) takes it. The browser is
+// sent to the run page, which streams its progress from any web instance.
 import { redirect } from 'next/navigation';
 import { audit } from '../audit/record';
 import { listTargets } from '../targets/registry';
-import { runOnThread } from '../cleanup/run-on-thread';
+import { queueCleanupRun } from '../cleanup/queue-run';
 import { getRun } from '../store/runs/read-runs';
 import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
 import { sessionSpecSchema, type SessionSpecInput } from '../schemas/session-spec';
@@ -48,8 +48,7 @@ export async function startCleanupAction(_prev: StartCleanupState, form: FormDat
     action: 'cleanup.start',
     where: `${target}:${specIn.schema ?? ''}.${specIn.table ?? ''}`,
     parsed: parseStart(target, specIn, paramsIn),
-    // The run goes on, on a thread of its own, after this request; its outcome is in the store (and the audit log).
-    run: async ({ spec, params }, actor) => (await runOnThread({ op: 'start', input: { target: { target }, spec, params, startedBy: actor } })).runId,
+    run: ({ spec, params }, actor) => queueCleanupRun({ target: { target }, spec, params, startedBy: actor }),
     onFailure: (e, actor, { spec }) =>
       audit({ actor, action: 'cleanup.start', target: `${target}:${spec.schema ?? ''}.${spec.table}`, detail: { error: e.message }, outcome: 'error' }),
     revalidate: '/runs',

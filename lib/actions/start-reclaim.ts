@@ -1,11 +1,11 @@
 'use server';
-// "Start" on the reclaim page: operators only. The operation keeps going in
-// this process after the action returns; the browser is sent to its page,
-// which streams its progress.
+// "Start" on the reclaim page: operators only. The operation is queued; a
+// worker (this server's own, or a janitor worker) runs it. The browser is sent
+// to its page, which streams its progress.
 import { redirect } from 'next/navigation';
 import { audit } from '../audit/record';
 import { listTargets } from '../targets/registry';
-import { startReclaim } from '../reclaim/execute';
+import { queueReclaim } from '../reclaim/queue-reclaim';
 import { reclaimParamsSchema, reclaimTableSchema, type ReclaimParams } from '../schemas/reclaim';
 import { fieldErrors, formFields, type FieldErrors } from '../cleanup/form-input';
 import { operatorAction, type Parsed } from './operator-action';
@@ -41,15 +41,9 @@ export async function startReclaimAction(_prev: StartReclaimState, form: FormDat
     action: 'reclaim.start',
     where,
     parsed: parseStart(target, values),
-    run: async ({ schema, table, params }, actor) => {
-      const started = await startReclaim({ target: { target }, schema, table, params, startedBy: actor });
-      // The operation outlives this request; its outcome is in the store (and the audit log).
-      started.done.catch((e: unknown) => console.error(`reclaim operation ${started.operationId} failed:`, e));
-      return started.operationId;
-    },
-    // Refusals for a busy table are audited by startReclaim itself.
+    run: ({ schema, table, params }, actor) => queueReclaim({ target: { target }, schema, table, params, startedBy: actor }),
     onFailure: async (e, actor) => {
-      if (e.kind !== 'conflict') await audit({ actor, action: 'reclaim.start', target: where, detail: { error: e.message }, outcome: 'error' });
+      await audit({ actor, action: 'reclaim.start', target: where, detail: { error: e.message }, outcome: e.kind === 'conflict' ? 'denied' : 'error' });
     },
     revalidate: '/operations',
   });

@@ -37,6 +37,12 @@ export type HeapWalkCursor = {
   endPage: number;
   /** running estimate of expired rows per page, sizes the next range */
   expiredPerPage: number;
+  /**
+   * Rows per page of the heap when the walk started, from the estimate's row
+   * count over the heap's pages then: caps the range. Absent (a walk started
+   * without a count), the planner's statistics stand in.
+   */
+  rowsPerPage?: number;
   pass: number;
 };
 
@@ -178,6 +184,8 @@ export type StartCursorOptions = {
    * still count the rows an earlier cleanup deleted until the next ANALYZE).
    */
   expired?: number;
+  /** All rows from the estimate, when known: the same for the rows per page that cap a range. */
+  total?: number;
   pass?: number;
 };
 

@@ -13,7 +13,7 @@ export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, 
 /** Thrown inside the loop to unwind from a wait; never escapes runCleanup. */
 export class Halt {
   constructor(
-    readonly endedBy: 'stopped' | 'max-runtime',
+    readonly endedBy: 'stopped' | 'max-runtime' | 'window-end',
     readonly reason: string | null,
   ) {}
 }
@@ -36,11 +36,12 @@ export class StopChecks {
     return this.t.priorActiveMs + this.t.clock.now() - this.t.started;
   }
 
-  /** Throws Halt once maxRuntimeSeconds is used up. */
+  /** Throws Halt once maxRuntimeSeconds is used up, or the schedule's window (stopAt, wall-clock) has ended. */
   checkRuntime(params: CleanupParams): void {
     if (params.maxRuntimeSeconds !== null && this.activeMs() >= params.maxRuntimeSeconds * 1000) {
       throw new Halt('max-runtime', null);
     }
+    if (params.stopAt && this.t.clock.now() >= Date.parse(params.stopAt)) throw new Halt('window-end', null);
   }
 
   /** Waits about `targetMs()` (re-read as it goes), noticing stop requests and the runtime limit. */

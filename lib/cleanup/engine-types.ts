@@ -74,7 +74,7 @@ export type DryRunReport = {
   plan: string;
 };
 
-export type EndedBy = 'done' | 'iteration-count' | 'max-runtime' | 'stopped' | 'failed' | 'dry-run';
+export type EndedBy = 'done' | 'iteration-count' | 'max-runtime' | 'window-end' | 'stopped' | 'failed' | 'dry-run';
 
 export type CleanupResult = {
   endedBy: EndedBy;
@@ -106,6 +106,8 @@ export type RunCleanupOptions = {
   expiredFraction?: number;
   /** expired rows from the estimate, when known: seeds it better (see StartCursorOptions.expired) */
   expiredRows?: number;
+  /** all rows from the estimate, with expiredRows */
+  totalRows?: number;
   /** resume point; null / absent: start from the beginning */
   cursor?: CleanupCursor | null;
   /** where a resumed run left off */

@@ -4,6 +4,8 @@
 // so they work from any process (web or CLI) and survive reloads.
 import 'server-only';
 import { audit } from '../audit/record';
+import { notifySafely } from '../alerts/enqueue';
+import { notifyRunEnded } from '../alerts/notify-run-ended';
 import { cleanupParamsSchema, type CleanupParams } from '../schemas/cleanup-params';
 import { discountBatch, finishRun, heartbeat, readControl, recordBatch, undoLastBatch } from '../store/runs/write-runs';
 import { AppError } from '../errors';
@@ -159,6 +161,8 @@ export function executeRun(o: {
           detail: { runId: o.runId, totalDeleted, batches, error, endedBy: result?.endedBy, ...(analyzed ? { analyzed } : {}) },
           outcome: status === 'failed' ? 'error' : 'ok',
         }).catch(() => {});
+      // Webhooks that want this end (completed / failed); bounded, never throws.
+      if (ok) await notifySafely(`the end of run ${o.runId}`, () => notifyRunEnded(o.runId));
     }
     return { runId: o.runId, status, totalDeleted, batches, seconds: result?.seconds ?? 0, error, result, analyzed };
   })();
@@ -183,6 +187,7 @@ function statusOf(r: CleanupResult): RunOutcome['status'] {
     case 'done':
     case 'iteration-count':
     case 'max-runtime':
+    case 'window-end':
     case 'dry-run':
       return 'completed';
     case 'failed':

@@ -5,7 +5,7 @@
 import { cutoffInstant } from '../session-tables/expiry';
 import type { ExpirySpec } from '../session-tables/expiry-spec';
 import type { CleanupParams } from '../schemas/cleanup-params';
-import type { CleanupDriver, ExpiredEstimate, ExpiryBoundary, ExpiryBoundValue, TableFacts } from './driver';
+import type { CleanupCursor, CleanupDriver, ExpiredEstimate, ExpiryBoundary, ExpiryBoundValue, TableFacts } from './driver';
 import { planCleanup, type CleanupPlan } from './planner';
 
 export type PreparedCleanup = {
@@ -41,6 +41,11 @@ export async function prepareCleanup(opts: {
   const estimate = await opts.driver.estimateExpired(table, bound, { exactMaxRows: opts.exactMaxRows });
   const plan = planCleanup({ table, estimate, requested: opts.params.strategy, everySession: opts.everySession });
   return { table, cutoff: opts.cutoff, bound, boundAt, boundary, estimate, plan };
+}
+
+/** A run's first cursor, seeded from the estimate: the expired share sizes the first range, the counts give rows per page. */
+export function firstCursor(driver: CleanupDriver, p: Pick<PreparedCleanup, 'table' | 'plan' | 'estimate'>): Promise<CleanupCursor> {
+  return driver.startCursor(p.table, p.plan.strategy, { fraction: p.estimate.fraction, expired: p.estimate.expired, total: p.estimate.total });
 }
 
 export type CleanupPreview = PreparedCleanup & {
@@ -80,12 +85,12 @@ export async function previewCleanup(opts: {
   now?: () => number;
 }): Promise<CleanupPreview> {
   const prepared = await prepareCleanup(opts);
-  const { table, bound, estimate, plan } = prepared;
+  const { table, bound, estimate } = prepared;
   if (opts.sample === false || estimate.expired === 0) {
     return { ...prepared, sampleMs: null, sampleDeleted: null, estimatedSeconds: estimate.expired === 0 ? 0 : null, oneDeleteSeconds: null };
   }
   const now = opts.now ?? (() => performance.now());
-  const cursor = await opts.driver.startCursor(table, plan.strategy, { fraction: estimate.fraction, expired: estimate.expired });
+  const cursor = await firstCursor(opts.driver, prepared);
   const t0 = now();
   const r = await opts.driver.deleteBatch({ table, cursor, size: opts.params.deleteCount, bound, rollback: true });
   const sampleMs = now() - t0;

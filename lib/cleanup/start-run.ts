@@ -21,7 +21,7 @@ import { alreadyRunning, claimRun, createRun, readCursor, readLastBatchCheck, un
 import { ownerId } from '../store/work/ownership';
 import { RESUMABLE_STATUSES, type RunView } from '../store/runs/run-view';
 import type { BatchCheck, CleanupCursor, CleanupDriver } from './driver';
-import { prepareCleanup, type PreparedCleanup } from './prepare';
+import { firstCursor, prepareCleanup, type PreparedCleanup } from './prepare';
 import { executeRun, type RunEvent, type RunOutcome } from './execute-run';
 import { runCleanup, type DryRunReport } from './engine';
 
@@ -36,7 +36,7 @@ export type StartedRun = {
   stop: (reason: 'cancel' | 'pause') => void;
 };
 
-function parseOrThrow<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+export function parseOrThrow<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new AppError(r.error.issues[0]!.message, 'input');
   return r.data;
@@ -53,7 +53,7 @@ const HOLDER_RUN_WAIT_MS = 10_000;
 const HOLDER_RUN_POLL_MS = 100;
 
 /** Opens a driver and takes the table's advisory lock, or explains who holds it (the run, when there is one). */
-async function lockTable(adapter: TargetAdapter, key: string, spec: ResolvedSpec): Promise<CleanupDriver> {
+export async function lockTable(adapter: TargetAdapter, key: string, spec: ResolvedSpec): Promise<CleanupDriver> {
   const driver = adapter.cleanupDriver();
   const deadline = Date.now() + HOLDER_RUN_WAIT_MS;
   try {
@@ -100,7 +100,7 @@ export async function startCleanupRun(input: StartInput): Promise<StartedRun> {
   const driver = await lockTable(adapter, key, spec);
   try {
     const prepared = await prepareCleanup({ driver, spec, cutoff: cutoffFor(spec, input.kind), params, everySession: input.kind === 'logout-all' });
-    const cursor = await driver.startCursor(prepared.table, prepared.plan.strategy, { fraction: prepared.estimate.fraction, expired: prepared.estimate.expired });
+    const cursor = await firstCursor(driver, prepared);
     const owner = ownerId(randomBytes(4).toString('hex'));
     const runId = await createRun({
       kind: input.kind ?? 'cleanup',
@@ -147,26 +147,15 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   if (other && other.id !== run.id) throw alreadyRunning(run.schema, run.table, other.id);
   const sel = selectionFor(run, input.target);
   const adapter = resolveTarget(sel);
-  const spec: ResolvedSpec = {
-    schema: run.schema,
-    table: run.table,
-    expiryColumn: run.expiryColumn!,
-    expiryType: run.expiryType as ResolvedSpec['expiryType'],
-    ttlSeconds: run.ttlSeconds,
-    // The zone the run started with; runs stored before zones were kept read as their preset says.
-    timestampZone: run.timestampZone ?? chooseZone({ target: adapter.timestampZone, preset: presetByName(run.preset ?? '')?.zone }),
-    preset: run.preset,
-  };
+  const spec = specOfRun(run, adapter);
   const driver = await lockTable(adapter, run.target, spec);
   try {
     const prepared = await prepareCleanup({ driver, spec, cutoff: new Date(run.cutoff!), params: run.params, everySession: run.kind === 'logout-all' });
-    // The last batch was stored just before its COMMIT: if the process died in
-    // between, the target rolled it back, and the run must not count it.
-    const last = await readLastBatchCheck(run.id);
-    const lastCommitted = last && driver.batchCommitted ? await driver.batchCommitted(prepared.table, last.check as BatchCheck, prepared.bound) : true;
+    const last = await lastBatchInDoubt(run.id, driver, prepared);
     const owner = ownerId(randomBytes(4).toString('hex'));
     if (!(await claimRun(run.id, owner, RESUMABLE_STATUSES))) throw alreadyRunning(run.schema, run.table, run.id);
-    if (!lastCommitted && !(await undoLastBatch(run.id, owner, last!.n))) throw alreadyRunning(run.schema, run.table, run.id);
+    if (last && !last.committed && !(await undoLastBatch(run.id, owner, last.n))) throw alreadyRunning(run.schema, run.table, run.id);
+    const lastCommitted = !last || last.committed;
     const current = (await getRun(run.id))!;
     await audit({
       actor: input.startedBy,
@@ -195,17 +184,43 @@ export async function resumeCleanupRun(input: { runId: string; target?: TargetSe
   }
 }
 
+/** The spec a stored run was started with, so a resume or a takeover compares exactly as its start did. */
+export function specOfRun(run: RunView, adapter: TargetAdapter): ResolvedSpec {
+  return {
+    schema: run.schema,
+    table: run.table,
+    expiryColumn: run.expiryColumn!,
+    expiryType: run.expiryType as ResolvedSpec['expiryType'],
+    ttlSeconds: run.ttlSeconds,
+    // The zone the run started with; runs stored before zones were kept read as their preset says.
+    timestampZone: run.timestampZone ?? chooseZone({ target: adapter.timestampZone, preset: presetByName(run.preset ?? '')?.zone }),
+    preset: run.preset,
+  };
+}
+
+/**
+ * The run's last stored batch, and whether the target committed it. It was
+ * stored just before its COMMIT: if the process died in between, the target
+ * rolled it back, and the run must not count it. null when nothing is in doubt.
+ */
+export async function lastBatchInDoubt(runId: string, driver: CleanupDriver, prepared: PreparedCleanup): Promise<{ n: number; committed: boolean } | null> {
+  const last = await readLastBatchCheck(runId);
+  if (!last) return null;
+  const committed = driver.batchCommitted ? await driver.batchCommitted(prepared.table, last.check as BatchCheck, prepared.bound) : true;
+  return { n: last.n, committed };
+}
+
 /** Log-everyone-out deletes every session: no TTL, and a cutoff beyond every expiry value. */
-function forKind(spec: ResolvedSpec, kind: StartInput['kind']): ResolvedSpec {
+export function forKind(spec: ResolvedSpec, kind: StartInput['kind']): ResolvedSpec {
   return kind === 'logout-all' ? forLogoutAll(spec) : spec;
 }
 
-function cutoffFor(spec: ResolvedSpec, kind: StartInput['kind']): Date {
+export function cutoffFor(spec: ResolvedSpec, kind: StartInput['kind']): Date {
   return kind === 'logout-all' ? logoutAllCutoff(spec.expiryType) : new Date();
 }
 
 /** A run on a configured target resumes by name; an ad-hoc --url run needs the same URL again. */
-function selectionFor(run: RunView, given?: TargetSelection): TargetSelection {
+export function selectionFor(run: RunView, given?: TargetSelection): TargetSelection {
   if (!run.target.startsWith('url:')) return { target: run.target };
   if (!given?.url) throw new AppError(`run ${run.id} was started with --url; resume it with the same --url`, 'input');
   if (targetKey(given) !== run.target) throw new AppError(`--url points at a different database than run ${run.id} (${run.target})`, 'input');

@@ -24,7 +24,7 @@ import { planReclaim } from './plan';
 import { parseOrThrow } from './preflight';
 import { runOperation } from './run-operation';
 import { findActiveOperation } from '../store/operations/read-operations';
-import { createOperation, operationConflict } from '../store/operations/write-operations';
+import { createOperation, operationConflict, planClaimedOperation } from '../store/operations/write-operations';
 
 export type { ReclaimResult, StartReclaimInput, StartedReclaim } from './execute-types';
 
@@ -40,8 +40,12 @@ export function cancelReclaim(operationId: string): boolean {
   return true;
 }
 
-/** Checks, locks and starts an operation; returns once its row exists. Refusals throw AppError. */
-export async function startReclaim(input: StartReclaimInput): Promise<StartedReclaim> {
+/**
+ * Checks, locks and starts an operation; returns once its row exists.
+ * Refusals throw AppError. `queued`: a queued operation a worker has claimed
+ * (queue-reclaim.ts); its row exists already and is its own.
+ */
+export async function startReclaim(input: StartReclaimInput, queued?: { operationId: string; owner: string }): Promise<StartedReclaim> {
   const params = parseOrThrow<ReclaimParams>(reclaimParamsSchema, input.params);
   const adapter = resolveTarget(input.target);
   assertModeFits(adapter.dialect, params.mode);
@@ -63,23 +67,18 @@ export async function startReclaim(input: StartReclaimInput): Promise<StartedRec
       throw new AppError(`a cleanup run (${run.id}) is ${run.status} on ${schema}.${table}; reclaim the disk after it ends`, 'conflict', { runId: run.id });
     }
     const active = await findActiveOperation(key, schema, table);
-    if (active) throw operationConflict(schema, table, active.id);
+    if (active && active.id !== queued?.operationId) throw operationConflict(schema, table, active.id);
     const lock = await driver.tryLock({ schema, table });
     if (!lock.acquired) {
       throw new AppError(`a cleanup or reclaim of ${schema}.${table} is running elsewhere${lock.holder ? ` (table lock held by ${lock.holder})` : ''}`, 'conflict');
     }
     const cal = await calibration(driver, key, params.mode).catch(() => ({ factor: 1, samples: 0 }));
     const plan = planReclaim(driver, facts, params.mode, cal);
-    const owner = ownerId(randomBytes(4).toString('hex'));
-    const operationId = await createOperation({
-      target: key,
-      schema,
-      table,
-      mode: params.mode,
-      params: { ...params, dialect: adapter.dialect, estimatedSeconds: plan.estimatedSeconds, expectedAfterBytes: plan.expectedAfterBytes, lockMode: plan.lock.mode },
-      startedBy: input.startedBy,
-      owner,
-    });
+    const owner = queued?.owner ?? ownerId(randomBytes(4).toString('hex'));
+    const stored = { ...params, dialect: adapter.dialect, estimatedSeconds: plan.estimatedSeconds, expectedAfterBytes: plan.expectedAfterBytes, lockMode: plan.lock.mode };
+    const operationId = queued
+      ? (await planClaimedOperation(queued.operationId, owner, stored), queued.operationId)
+      : await createOperation({ target: key, schema, table, mode: params.mode, params: stored, startedBy: input.startedBy, owner });
     await audit({
       actor: input.startedBy,
       action: 'reclaim.start',

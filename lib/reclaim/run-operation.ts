@@ -5,6 +5,8 @@
 import 'server-only';
 import { isAppError, toUserMessage } from '../errors';
 import { audit } from '../audit/record';
+import { notifySafely } from '../alerts/enqueue';
+import { notifyOperationEnded } from '../alerts/notify-run-ended';
 import type { ReclaimParams } from '../schemas/reclaim';
 import { finishOperation, recordOperationProgress } from '../store/operations/write-operations';
 import type { AttemptOutcome, Blocker, ReclaimDriver, ReclaimTable } from './driver';
@@ -144,6 +146,8 @@ async function finish(o: OperationWork, s: OperationState, progress: OperationPr
     },
     outcome: status === 'completed' ? 'ok' : 'error',
   }).catch(() => undefined);
+  // Webhooks that want this end; bounded, never throws.
+  if (recorded) await notifySafely(`the end of operation ${id}`, () => notifyOperationEnded(id));
   await o.release();
 
   return {

@@ -1,7 +1,8 @@
 // Fault: the process running a cleanup dies (kill -9, OOM, a host reboot),
 // at any point of a batch: between batches, while its DELETE waits on a row
 // lock, between storing the batch and its COMMIT; or the COMMIT's reply is
-// lost; or the store is busy. After a restart the run shows as interrupted;
+// lost; or the store is busy. After a restart a run started from the web is
+// taken over by the restarted server's worker; one started in the CLI's foreground shows as interrupted;
 // resuming it completes it with every row expired at the cutoff gone, every
 // live row kept, and the run's totals equal to the rows that left the table.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ describe('kill -9 of the web app mid-run', () => {
   }
 
   for (const dialect of DIALECTS) {
-    it(`${dialect}: the run shows as interrupted after the app restarts, and Resume completes it with exactly the expired rows gone`, async () => {
+    it(`${dialect}: after the app restarts its worker takes the run over on its own and completes it with exactly the expired rows gone`, async () => {
       const db = dialect === 'postgres' ? await createPgDatabase('jf_crash') : await createMysqlDatabase('jf_crash');
       dbs.push(db);
       const seeded = await seedDjangoSessions(dialect, db.url, 10_000);
@@ -88,34 +89,27 @@ describe('kill -9 of the web app mid-run', () => {
       await sleep(800);
       expect(await countSessions(dialect, db.url, new Date(before.cutoff))).toEqual(left);
       expect(left.expired).toBeGreaterThan(0);
-
-      // Same store, same address: the browser's session still works.
-      const second = await startApp({ targets: { main: db.url }, store: first, port: Number(new URL(first.baseUrl).port) });
-      apps.push(second);
-      // Marked at start-up, before anyone opens a page.
-      const atStart = await storedRun(second.databaseUrl, runId);
-      expect(atStart.status).toBe('interrupted');
-      expect(second.logs()).toMatch(/1 cleanup run was interrupted/);
       // What the store recorded before the kill is what left the table, plus
       // the last batch when the kill fell between its store write and its
-      // COMMIT: that batch is in doubt until Resume asks the target (below).
-      const inDoubt = atStart.totalDeleted - (seeded.expired - left.expired);
-      expect([0, atStart.lastBatchDeleted]).toContain(inDoubt);
-      expect(atStart.batchDeleted).toBe(atStart.totalDeleted);
+      // COMMIT: that batch is in doubt until the next worker asks the target.
+      const atKill = await storedRun(first.databaseUrl, runId);
+      expect([0, atKill.lastBatchDeleted]).toContain(atKill.totalDeleted - (seeded.expired - left.expired));
 
-      const api = await runJson(page, second.baseUrl, runId);
-      expect(api.status).toBe('interrupted');
-      expect(api.error).toMatch(/stopped; resume to continue/);
+      // Same store, same address: the browser's session still works. Nobody presses anything.
+      const second = await startApp({ targets: { main: db.url }, store: first, port: Number(new URL(first.baseUrl).port) });
+      apps.push(second);
+      expect(second.logs()).toMatch(/1 cleanup run of a stopped process/);
       await page.goto(`${second.baseUrl}/runs/${runId}`);
-      await waitForStatus(page, 'interrupted');
-      await page.getByRole('button', { name: 'Resume' }).click();
       await waitForStatus(page, 'completed', 90_000);
+      await expect.poll(() => page.getByText(/Taken over once after its worker stopped/).isVisible()).toBe(true);
 
       const done = await runJson(page, second.baseUrl, runId);
-      expect(done).toMatchObject({ status: 'completed', totalDeleted: seeded.expired });
+      expect(done).toMatchObject({ status: 'completed', totalDeleted: seeded.expired, takeovers: 1 });
       expect(await countSessions(dialect, db.url, new Date(before.cutoff))).toEqual({ total: seeded.live, expired: 0 });
       const stored = await storedRun(second.databaseUrl, runId);
       expect(stored.batchDeleted).toBe(seeded.expired);
+      const audit = await (await page.request.get(`${second.baseUrl}/api/audit?action=cleanup.takeover`)).text();
+      expect(audit).toContain(runId);
     });
   }
 });

@@ -16,7 +16,7 @@ export type AppUser = { username: string; password: string; role: 'operator' | '
 
 export type AppServer = {
   baseUrl: string;
-  /** The app's own store (file: URL), for tests that check what it recorded. */
+  /** The app's own store (a file: URL, or the emptyStoreUrl given), for tests that check what it recorded. */
   databaseUrl: string;
   operator: AppUser;
   viewer: AppUser;
@@ -69,11 +69,13 @@ export async function startApp(opts: {
   readyTimeoutMs?: number;
   /** Serve from this store instead of a fresh one; its directory then belongs to whoever created it. */
   store?: AppStore;
+  /** A new, empty store to serve from (a PostgreSQL one, tests/helpers/temp-store.ts) instead of a SQLite file; its users are added as to a fresh one. */
+  emptyStoreUrl?: string;
   /** Listen here (a restart on the address the browser already has); default: a free port. */
   port?: number;
 }): Promise<AppServer> {
-  const dir = opts.store ? null : mkdtempSync(path.join(os.tmpdir(), 'janitor-e2e-'));
-  const databaseUrl = opts.store?.databaseUrl ?? `file:${path.join(dir!, 'store.db')}`;
+  const dir = opts.store || opts.emptyStoreUrl ? null : mkdtempSync(path.join(os.tmpdir(), 'janitor-e2e-'));
+  const databaseUrl = opts.store?.databaseUrl ?? opts.emptyStoreUrl ?? `file:${path.join(dir!, 'store.db')}`;
   const storeEnv = cleanEnv({ DATABASE_URL: databaseUrl, ...opts.env });
   const operator: AppUser = opts.store?.operator ?? { username: 'olivia', password: `op-${randomBytes(6).toString('hex')}`, role: 'operator' };
   const viewer: AppUser = opts.store?.viewer ?? { username: 'victor', password: `view-${randomBytes(6).toString('hex')}`, role: 'viewer' };

@@ -1,14 +1,15 @@
 // Durable runs through the real CLI: a run killed mid-way resumes to the exact
 // outcome, two simultaneous starts give one run, SIGINT records "cancelled",
 // pause and knob changes reach a running worker, bad input deletes nothing.
+// On the SQLite store (the default) with both target dialects, and on a
+// PostgreSQL store with a PostgreSQL target: the per-batch writes, the totals
+// and one active run per table are the store's as much as the target's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDatabase, createPgDatabase, type TestDb } from '../helpers/databases';
 import { janitor, janitorAsync } from '../helpers/cli';
-import { useTempStore } from '../helpers/temp-store';
+import { useStoreOfKind, type StoreKind } from '../helpers/temp-store';
 import { countSessions, seedDjangoSessions, type Dialect } from '../helpers/session-tables';
 
-const store = useTempStore();
-const env = { DATABASE_URL: store };
 const lines = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const waitFor = async (cond: () => boolean, ms = 60_000) => {
   const t0 = Date.now();
@@ -18,8 +19,19 @@ const waitFor = async (cond: () => boolean, ms = 60_000) => {
   }
 };
 
-for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
-  describe(`durable cleanup runs on ${dialect}`, () => {
+const cases: [Dialect, StoreKind][] = [
+  ['postgres', 'sqlite'],
+  ['mysql', 'sqlite'],
+  ['postgres', 'postgres'],
+];
+
+for (const [dialect, storeKind] of cases) {
+  describe(`durable cleanup runs on ${dialect}${storeKind === 'postgres' ? ', store on PostgreSQL' : ''}`, () => {
+    const store = useStoreOfKind(storeKind);
+    const env = { DATABASE_URL: '' };
+    beforeAll(() => {
+      env.DATABASE_URL = store.url;
+    });
     let db: TestDb;
     const fresh = async (rows: number) => {
       await db?.drop();
@@ -102,8 +114,8 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
       expect(paused.stdout).toContain('pause requested');
       const r = await run.done;
       expect(lines(r.stdout).at(-1)).toMatchObject({ status: 'paused' });
+      // in this process, on the store useStoreOfKind pointed it at
       const { changeKnobs } = await import('@/lib/cleanup/control-run');
-      process.env.DATABASE_URL = store;
       const batchesSoFar = lines(r.stdout).filter((l) => l.type === 'batch').length;
       await changeKnobs(runId, { iterationCount: batchesSoFar + 2, sleepSeconds: 0 }, 'tester');
       const resumed = janitor(['runs', 'resume', runId, '--url', db.url, '--json'], { env });
@@ -138,7 +150,3 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
     });
   });
 }
-
-beforeAll(() => {
-  process.env.DATABASE_URL = store;
-});

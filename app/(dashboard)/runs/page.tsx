@@ -19,7 +19,7 @@ export default async function RunsPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Runs</h1>
         <p className="mt-1 text-sm text-slate-500">
-          Cleanups started here and with <code className="text-xs">janitor cleanup</code>, newest first{runs.length === LIMIT ? ` (the last ${LIMIT})` : ''}.
+          Cleanups started here, by schedules and with <code className="text-xs">janitor cleanup</code>, newest first{runs.length === LIMIT ? ` (the last ${LIMIT})` : ''}.
         </p>
       </div>
       {runs.length === 0 ? (
