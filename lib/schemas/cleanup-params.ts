@@ -90,7 +90,30 @@ const fields = {
   strategy: z.enum(STRATEGY_CHOICES, { error: `Strategy must be one of ${STRATEGY_CHOICES.join(', ')}` }),
 };
 
-export const cleanupParamsSchema = z.object({
+/**
+ * With no sleep between batches and neither a delete count nor a target
+ * batch time given, batches are sized to take about this long (adaptive)
+ * rather than a fixed 10,000 rows: each batch carries a fixed cost (its
+ * commit's flush, the stored progress, round trips) that small batches
+ * without a pause pay hundreds of times, and at about 100 ms that cost is a
+ * few percent of the run (bench/cleanup-throughput.ts). A delete count that
+ * is given is what each batch asks for.
+ */
+export const NO_SLEEP_TARGET_BATCH_MS = 100;
+
+/** Not given: absent or an empty field (null is a limit switched off on purpose). */
+const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/** The no-sleep default above, decided on the input, where "not given" can still be told from the default. */
+function noSleepDefaults(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const r = raw as Record<string, unknown>;
+  const noSleep = !isBlank(r.sleepSeconds) && Number(r.sleepSeconds) === 0;
+  if (!noSleep || !isBlank(r.deleteCount) || !isBlank(r.targetBatchMs)) return raw;
+  return { ...r, targetBatchMs: NO_SLEEP_TARGET_BATCH_MS };
+}
+
+const cleanupParamsObject = z.object({
   deleteCount: z.preprocess(blankToUndefined, fields.deleteCount.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.deleteCount),
   sleepSeconds: z.preprocess(blankToUndefined, fields.sleepSeconds.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.sleepSeconds),
   iterationCount: fields.iterationCount,
@@ -103,10 +126,14 @@ export const cleanupParamsSchema = z.object({
   strategy: z.preprocess(blankToUndefined, fields.strategy.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.strategy),
   /** refresh the table's planner statistics (ANALYZE) once the run completes, as pt-archiver's --analyze does */
   analyze: z.preprocess(blankToUndefined, flag.optional()).transform((v) => v ?? CLEANUP_DEFAULTS.analyze),
+  /** the end of a schedule's window (--until): the run finishes its batch and stops there; an ISO instant */
+  stopAt: z.iso.datetime({ offset: true, error: 'Stop at must be an ISO date and time' }).nullable().optional().transform((v) => v ?? null),
 });
 
-export type CleanupParams = z.output<typeof cleanupParamsSchema>;
-export type CleanupParamsInput = z.input<typeof cleanupParamsSchema>;
+export const cleanupParamsSchema = z.preprocess(noSleepDefaults, cleanupParamsObject);
+
+export type CleanupParams = z.output<typeof cleanupParamsObject>;
+export type CleanupParamsInput = z.input<typeof cleanupParamsObject>;
 
 /**
  * What an operator may change while a run goes. Only the keys present change;

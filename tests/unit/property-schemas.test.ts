@@ -4,7 +4,7 @@
 // identifiers that pass can always be quoted.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CLEANUP_DEFAULTS, CLEANUP_LIMITS, STRATEGY_CHOICES, cleanupKnobsSchema, cleanupParamsSchema } from '@/lib/schemas/cleanup-params';
+import { CLEANUP_DEFAULTS, CLEANUP_LIMITS, NO_SLEEP_TARGET_BATCH_MS, STRATEGY_CHOICES, cleanupKnobsSchema, cleanupParamsSchema } from '@/lib/schemas/cleanup-params';
 import { sessionSpecSchema } from '@/lib/schemas/session-spec';
 import { RECLAIM_DEFAULTS, RECLAIM_LIMITS, RECLAIM_MODES, reclaimParamsSchema, reclaimTableSchema } from '@/lib/schemas/reclaim';
 import { signInSchema, usernameSchema, newPasswordSchema } from '@/lib/schemas/user';
@@ -99,6 +99,16 @@ describe('cleanup settings (start form, knobs form, CLI flags)', () => {
     { requiredKeys: [] },
   );
 
+  it('sizes batches by time when there is no sleep and no batch size was given, and keeps a delete count that was', () => {
+    expect(cleanupParamsSchema.parse({ sleepSeconds: '0' })).toMatchObject({ deleteCount: CLEANUP_DEFAULTS.deleteCount, targetBatchMs: NO_SLEEP_TARGET_BATCH_MS });
+    expect(cleanupParamsSchema.parse({ sleepSeconds: 0, deleteCount: '', targetBatchMs: '' }).targetBatchMs).toBe(NO_SLEEP_TARGET_BATCH_MS);
+    expect(cleanupParamsSchema.parse({ sleepSeconds: '0', deleteCount: '10000' })).toMatchObject({ deleteCount: 10_000, targetBatchMs: null });
+    expect(cleanupParamsSchema.parse({ sleepSeconds: '0', targetBatchMs: '500' }).targetBatchMs).toBe(500);
+    expect(cleanupParamsSchema.parse({ sleepSeconds: '0', targetBatchMs: null }).targetBatchMs).toBeNull();
+    expect(cleanupParamsSchema.parse({ sleepSeconds: '0.5' }).targetBatchMs).toBeNull();
+    expect(cleanupParamsSchema.parse({}).targetBatchMs).toBeNull();
+  });
+
   it('turns any mix of fields into a validation error or settings inside their limits, never a throw', () => {
     fc.assert(
       fc.property(anyParams, (input) => {
@@ -107,7 +117,13 @@ describe('cleanup settings (start form, knobs form, CLI flags)', () => {
           for (const issue of r.error.issues) expect(issue.message.length).toBeLessThan(200);
           return;
         }
-        for (const [k, rule] of Object.entries(CLEANUP_RULES)) expectAccepted(k, rule, (input as Record<string, string | undefined>)[k], (r.data as Record<string, unknown>)[k]);
+        const given = input as Record<string, string | undefined>;
+        // No sleep, and neither a delete count nor a target given: batches are sized by time (NO_SLEEP_TARGET_BATCH_MS).
+        const timed = !isBlank(given.sleepSeconds) && Number(given.sleepSeconds) === 0 && isBlank(given.deleteCount) && isBlank(given.targetBatchMs);
+        for (const [k, rule] of Object.entries(CLEANUP_RULES)) {
+          if (k === 'targetBatchMs' && timed) expect(r.data.targetBatchMs).toBe(NO_SLEEP_TARGET_BATCH_MS);
+          else expectAccepted(k, rule, given[k], (r.data as Record<string, unknown>)[k]);
+        }
         expect(STRATEGY_CHOICES).toContain(r.data.strategy);
         expect(typeof r.data.dryRun).toBe('boolean');
       }),
