@@ -8,11 +8,12 @@ const UNITS: Array<[number, string]> = [
   [60, 'min'],
 ];
 
-export function formatAgo(iso: string | null | undefined, now: string | Date): string {
+/** "5 min ago"; with `seconds`, under a minute is "3 s ago" (a worker's heartbeat) rather than "just now". */
+export function formatAgo(iso: string | null | undefined, now: string | Date, opts: { seconds?: boolean } = {}): string {
   if (!iso) return 'never';
   const s = Math.round(((typeof now === 'string' ? Date.parse(now) : now.getTime()) - Date.parse(iso)) / 1000);
   if (!Number.isFinite(s)) return '—';
-  if (s < 60) return 'just now';
+  if (s < 60) return opts.seconds ? `${Math.max(0, s)} s ago` : 'just now';
   for (const [size, unit] of UNITS) if (s >= size) return `${Math.floor(s / size)} ${unit} ago`;
   return 'just now';
 }

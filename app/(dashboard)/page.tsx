@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { TargetCard, TargetCardSkeleton } from '@/components/targets/target-card';
 import { RecentTrouble, SessionTablesToClean, WorkGoingNow } from '@/components/overview/attention';
 import { WidgetSkeleton } from '@/components/report/report-widgets';
+import { GrowingTables } from '@/components/overview/growing-tables';
 
 export const metadata: Metadata = { title: 'Overview' };
 export const dynamic = 'force-dynamic';
@@ -27,9 +28,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </Alert>
       ) : (
         <>
-          <section aria-label="Needs attention" className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+          <section aria-label="Needs attention" className="grid grid-cols-1 gap-4 md:grid-cols-2">
             <Suspense fallback={<WidgetSkeleton title="Session tables to clean up" rows={3} />}>
               <SessionTablesToClean targets={targets} canClean={user.role === 'operator'} />
+            </Suspense>
+            <Suspense fallback={<WidgetSkeleton title="Growing fastest" rows={3} />}>
+              <GrowingTables targets={targets} />
             </Suspense>
             <Suspense fallback={<WidgetSkeleton title="Going now" rows={2} />}>
               <WorkGoingNow />

@@ -3,12 +3,15 @@ import { signOutAction } from '@/lib/actions/sign-in';
 import type { SignedInUser } from '@/lib/auth/sign-ins';
 
 // On a phone the links get a row of their own under the name and Sign out,
-// so neither is pushed off-screen.
+// so neither is pushed off-screen, and wrap rather than scroll out of sight.
 export function Nav({ user }: { user: SignedInUser | null }) {
   const links = [
     { href: '/', label: 'Overview' },
     { href: '/runs', label: 'Runs' },
     { href: '/operations', label: 'Operations' },
+    { href: '/schedules', label: 'Schedules' },
+    { href: '/workers', label: 'Workers' },
+    { href: '/alerts', label: 'Alerts' },
     ...(user?.role === 'operator' ? [{ href: '/audit', label: 'Audit log' }] : []),
   ];
   return (
@@ -17,7 +20,7 @@ export function Nav({ user }: { user: SignedInUser | null }) {
         <Link href="/" className="text-base font-semibold tracking-tight">
           Janitor
         </Link>
-        <nav aria-label="Main" className="order-last flex w-full gap-4 overflow-x-auto text-sm sm:order-none sm:w-auto">
+        <nav aria-label="Main" className="order-last flex w-full flex-wrap gap-x-4 gap-y-1 text-sm sm:order-none sm:w-auto">
           {links.map((l) => (
             <Link key={l.href} href={l.href} className="whitespace-nowrap text-slate-600 hover:text-slate-900">
               {l.label}

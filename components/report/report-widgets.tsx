@@ -3,8 +3,6 @@
 // report. When the target is down, the header shows why and the rest is empty.
 import type { ReactNode } from 'react';
 import { loadReport } from '@/lib/stats/load-report';
-import { getSizeHistory } from '@/lib/stats/size-history';
-import { SAMPLE_EVERY_MS } from '@/lib/stats/record-size-samples';
 import { formatBytes, formatCount } from '@/lib/format';
 import { formatUtc } from '@/lib/format-time';
 import { Card } from '@/components/ui/card';
@@ -14,7 +12,6 @@ import { SizeChart } from './size-chart';
 import { TablesTable } from './tables-table';
 import { IndexesTable } from './indexes-table';
 import { SessionTables } from './session-tables';
-import { Sparkline } from './sparkline';
 
 /** "PostgreSQL 16.4 (Debian …) on x86_64…" → "PostgreSQL 16.4"; MySQL strings are short already. */
 function shortVersion(v: string): string {
@@ -67,42 +64,6 @@ export async function BiggestTablesWidget({ target }: { target: string }) {
   );
 }
 
-export async function GrowthWidget({ target }: { target: string }) {
-  const outcome = await loadReport(target);
-  if (!outcome.ok) return null;
-  const history = await getSizeHistory({ target });
-  const every = `${SAMPLE_EVERY_MS / 60_000} minutes`;
-  if (history.length < 2) {
-    return (
-      <Card title="Growth">
-        <p className="text-sm text-slate-500">
-          Sizes are sampled each time this report is taken (at most every {every}). The growth line appears once there are two samples.
-        </p>
-      </Card>
-    );
-  }
-  const first = history[0]!;
-  const last = history[history.length - 1]!;
-  const change = last.totalBytes - first.totalBytes;
-  return (
-    <Card title="Growth">
-      <div className="space-y-2">
-        <Sparkline values={history.map((h) => h.totalBytes)} label={`All tables from ${formatBytes(first.totalBytes)} to ${formatBytes(last.totalBytes)}`} />
-        <p className="text-sm">
-          <span className="font-semibold tabular-nums">{formatBytes(last.totalBytes)}</span>{' '}
-          <span className={change > 0 ? 'text-amber-700' : change < 0 ? 'text-emerald-700' : 'text-slate-500'}>
-            ({change >= 0 ? '+' : '−'}
-            {formatBytes(Math.abs(change))})
-          </span>
-        </p>
-        <p className="text-xs text-slate-500">
-          All tables, {history.length} samples since {formatUtc(first.at)}.
-        </p>
-      </div>
-    </Card>
-  );
-}
-
 export async function TablesWidget({ target, canReclaim = false }: { target: string; canReclaim?: boolean }) {
   const outcome = await loadReport(target);
   if (!outcome.ok) return null;
@@ -146,6 +107,8 @@ export async function ExportWidget({ target }: { target: string }) {
     { href: `${base}?format=csv&section=indexes`, label: 'Indexes (CSV)' },
     { href: `${base}?format=csv&section=sessions`, label: 'Session tables (CSV)' },
     { href: `${base}?format=json`, label: 'Whole report (JSON)' },
+    { href: `/api/targets/${target}/history?format=csv`, label: 'Size history (CSV)' },
+    { href: `/api/targets/${target}/history?format=json`, label: 'Size history (JSON)' },
   ];
   return (
     <Card title="Export">
@@ -158,7 +121,7 @@ export async function ExportWidget({ target }: { target: string }) {
           </li>
         ))}
       </ul>
-      <p className="mt-2 text-xs text-slate-500">Each download takes a fresh report. The JSON has the same shape as <code>janitor stats --json</code>.</p>
+      <p className="mt-2 text-xs text-slate-500">Each report download takes a fresh report. The JSON has the same shape as <code>janitor stats --json</code>. The size history is the stored samples of the last year.</p>
     </Card>
   );
 }

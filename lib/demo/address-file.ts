@@ -2,19 +2,21 @@
 // `janitor serve` writes it next to the store; `--target demo` reads it when
 // no JANITOR_TARGET_DEMO is configured and the process that wrote it is alive.
 // The URL carries only the demo's own user (no password; PGlite trusts local).
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { env } from '../env';
+import { storeFilesDir } from '../store/store-kind';
 import { parseTargetUrl, type TargetConfig } from '../targets/target-url';
 
 const fileSchema = z.object({ url: z.string().regex(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/), pid: z.number().int().positive() });
 
 export function demoAddressFile(): string {
-  return path.join(path.dirname(path.resolve(env().DATABASE_URL.replace(/^file:/, ''))), 'demo-target.json');
+  return path.join(storeFilesDir(env().DATABASE_URL), 'demo-target.json');
 }
 
 export function writeDemoAddress(url: string) {
+  mkdirSync(path.dirname(demoAddressFile()), { recursive: true });
   writeFileSync(demoAddressFile(), JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
 }
 

@@ -1,35 +1,27 @@
-// Size history: when a report is taken, every table's total size is stored
-// as one sample (all rows of a sample share one timestamp), at most once per
-// target per SAMPLE_EVERY_MS so that reloading a page does not flood the store.
+// A report taken on the page or for an export feeds the size history too
+// (lib/history): when the current sampling interval of its target has no
+// sample yet, the report's figures are that interval's sample (with the
+// session counts the report made); when the schedule sampled it already, the
+// report's session counts are added to that sample. Either way one sample per
+// target per interval, however many reports are taken.
 import 'server-only';
-import { store } from '../store/client';
+import { env } from '../env';
+import { ownerId } from '../store/work/ownership';
+import { bucketStart, claimSlot, finishSlot } from '../history/slot';
+import { addSessionCounts, writeSample } from '../history/write-sample';
 import type { SpaceReport } from './types';
 
-export const SAMPLE_EVERY_MS = 10 * 60 * 1000;
-
-// Two requests for the same target in one process (the page and an export,
-// say) must not both pass the "no recent sample" check and write two samples.
-const inFlight = new Map<string, Promise<boolean>>();
-
-/** Stores one sample per table unless the target was sampled in the last 10 minutes. Returns whether it wrote. */
-export function recordSizeSamples(opts: { target: string; report: Pick<SpaceReport, 'tables' | 'takenAt'> }): Promise<boolean> {
-  const running = inFlight.get(opts.target);
-  if (running) return running;
-  const p = write(opts).finally(() => inFlight.delete(opts.target));
-  inFlight.set(opts.target, p);
-  return p;
-}
-
-async function write({ target, report }: { target: string; report: Pick<SpaceReport, 'tables' | 'takenAt'> }): Promise<boolean> {
-  const at = new Date(report.takenAt);
-  const db = await store();
-  const recent = await db.sizeSample.findFirst({
-    where: { target, at: { gt: new Date(at.getTime() - SAMPLE_EVERY_MS) } },
-    select: { id: true },
-  });
-  if (recent || report.tables.length === 0) return false;
-  await db.sizeSample.createMany({
-    data: report.tables.map((t) => ({ target, schema: t.schema, table: t.name, totalBytes: t.totalBytes, at })),
-  });
+/** Stores the report as its target's sample for the current interval, or adds its session counts to it. Returns whether it wrote a new sample. */
+export async function recordSizeSamples(opts: { target: string; report: Pick<SpaceReport, 'tables' | 'takenAt' | 'sessionTables'>; intervalMs?: number }): Promise<boolean> {
+  const at = new Date(opts.report.takenAt);
+  const bucket = bucketStart(at, opts.intervalMs ?? env().JANITOR_HISTORY_INTERVAL_MINUTES * 60_000);
+  const sessions = opts.report.sessionTables.map((s) => ({ schema: s.schema, table: s.table, expired: s.expired, live: s.live }));
+  if (opts.report.tables.length === 0) return false;
+  if (!(await claimSlot({ target: opts.target, bucketStart: bucket, source: 'report', owner: ownerId('report') }))) {
+    await addSessionCounts({ target: opts.target, bucketStart: bucket, sessions });
+    return false;
+  }
+  await writeSample({ target: opts.target, at, tables: opts.report.tables, sessions });
+  await finishSlot({ target: opts.target, bucketStart: bucket, up: true });
   return true;
 }

@@ -3,7 +3,7 @@
 // every other request of the server (a run's event stream, a Pause click)
 // waited behind all of them, and a cleanup then still running on the server's
 // event loop went at a quarter of its speed (bench/load-viewers.ts; runs now
-// have a thread of their own, see cleanup/run-on-thread). Rendering reports a
+// work on the server's worker thread, see fleet/worker-thread). Rendering reports a
 // few at a time serves the same number of pages per second, sooner on
 // average, and leaves the other requests their turn.
 import 'server-only';

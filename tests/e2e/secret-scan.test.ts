@@ -132,6 +132,16 @@ describe('no password or connection string leaves the server', () => {
       expect(id, r.body.slice(0, 300)).toBeDefined();
       runIds.push(id!);
     }
+    // The runs are queued and worked by the server's worker; a reclaim of main waits for its run to end.
+    for (const id of runIds) {
+      const t0 = Date.now();
+      for (;;) {
+        const run = ((await (await fetch(`${app.baseUrl}/api/runs/${id}`, { headers: { cookie: operator } })).json()) as { run: { status: string } }).run;
+        if (!['queued', 'running'].includes(run.status)) break;
+        if (Date.now() - t0 > 90_000) throw new Error(`run ${id} still ${run.status}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     const reclaim = findAction('lib/actions/start-reclaim.ts', 'startReclaimAction');
     const started = await callAction({
       baseUrl: app.baseUrl,

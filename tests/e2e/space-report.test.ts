@@ -165,6 +165,16 @@ describe('space report in the browser', () => {
     expect(await forged.text()).not.toContain('django_session');
   });
 
+  it('without JANITOR_METRICS_TOKEN the metrics endpoint does not exist, for a scraper or a signed-in browser', async () => {
+    const url = `${app.baseUrl}/api/metrics`;
+    expect((await fetch(url)).status).toBe(404);
+    expect((await fetch(url, { headers: { Authorization: 'Bearer a-guess-of-sixteen-chars' } })).status).toBe(404);
+    const cookie = (await operatorContext.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const signedIn = await fetch(url, { headers: { cookie } });
+    expect(signedIn.status).toBe(404);
+    expect(await signedIn.text()).not.toContain('janitor_table_total_bytes');
+  });
+
   it('a wrong password shows an error and stays on the sign-in page', async () => {
     const page = await newPage();
     await page.goto(`${app.baseUrl}/login`);

@@ -7,10 +7,11 @@ import { listTargets } from '@/lib/targets/registry';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
 import { dialectFacts } from '@/lib/targets/dialect-facts';
+import { GrowthWidget } from '@/components/history/growth-widget';
+import { rangeSchema } from '@/lib/history/read-history';
 import {
   BiggestTablesWidget,
   ExportWidget,
-  GrowthWidget,
   IndexesWidget,
   ReportSummary,
   SessionTablesWidget,
@@ -20,16 +21,18 @@ import {
 
 export const dynamic = 'force-dynamic';
 
-type Props = { params: Promise<{ target: string }> };
+type Props = { params: Promise<{ target: string }>; searchParams: Promise<{ range?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { target } = await params;
   return { title: `Space report: ${decodeURIComponent(target).slice(0, 64)}` };
 }
 
-export default async function TargetReportPage({ params }: Props) {
+export default async function TargetReportPage({ params, searchParams }: Props) {
   const user = await requireUser();
   const { target } = await params;
+  // A range that is not one of the offered ones shows the default rather than an error page.
+  const range = rangeSchema.catch(30).parse((await searchParams).range);
   const info = listTargets().find((t) => t.name === target.toLowerCase());
   if (!info) notFound();
   return (
@@ -71,14 +74,15 @@ export default async function TargetReportPage({ params }: Props) {
           </Suspense>
         </div>
         <div className="space-y-6">
-          <Suspense fallback={<WidgetSkeleton title="Growth" rows={2} />}>
-            <GrowthWidget target={info.name} />
-          </Suspense>
           <Suspense fallback={<WidgetSkeleton title="Export" rows={1} />}>
             <ExportWidget target={info.name} />
           </Suspense>
         </div>
       </div>
+
+      <Suspense fallback={<WidgetSkeleton title="Growth and forecast" rows={6} />}>
+        <GrowthWidget target={info.name} days={range} />
+      </Suspense>
 
       <Suspense fallback={<WidgetSkeleton title="Tables" rows={8} />}>
         <TablesWidget target={info.name} canReclaim={user.role === 'operator'} />
