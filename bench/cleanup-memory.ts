@@ -1,8 +1,9 @@
 // Peak memory of the `janitor cleanup` CLI process deleting 200k rows vs 2M
-// rows (issue #3: within +50 MB). Each cleanup is the real command, as cron
-// would run it (`node cli/janitor.mjs cleanup … --json`, default batch size,
-// no sleep), with its own store file; its peak RSS is the kernel's VmHWM for
-// that process, read from /proc while it runs.
+// rows (issue #11: at most 120 MB at either size, and flat: the 2M run within
+// 10% of the 200k one). Each cleanup is the real command, as cron would run it
+// (`node cli/janitor.mjs cleanup … --json`, default batch size, no sleep), with
+// its own store file; its peak RSS is the kernel's VmHWM for that process,
+// read from /proc while it runs.
 //
 //   npx tsx bench/cleanup-memory.ts [--dialect pg|mysql|both] [--small 200000] [--large 2000000]
 import { spawn } from 'node:child_process';
@@ -21,6 +22,10 @@ const { values } = parseArgs({
     large: { type: 'string', default: '2000000' },
   },
 });
+
+/** Issue #11's goal: peak RSS at either size, and the larger run's peak over the smaller's. */
+const GOAL_MB = 120;
+const FLAT_RATIO = 1.1;
 
 const cli = path.resolve(import.meta.dirname, '../cli/janitor.mjs');
 
@@ -42,8 +47,8 @@ function runCli(url: string, schema: string, table: string, storeFile: string): 
     const args = [cli, 'cleanup', '--url', url, '--schema', schema, '--table', table, '--preset', 'django', '--sleep-seconds', '0', '--json'];
     const child = spawn(process.execPath, args, { env: { ...process.env, DATABASE_URL: `file:${storeFile}` }, stdio: ['ignore', 'pipe', 'inherit'] });
     let peak = 0;
-    // VmHWM only grows, so the last reading before exit is the peak (to within the last 50 ms).
-    const sample = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? peak)), 50);
+    // VmHWM only grows, so the last reading before exit is the peak (to within the last 10 ms).
+    const sample = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? peak)), 10);
     let done: { status: string; totalDeleted: number; batches: number; seconds: number } | null = null;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const e = JSON.parse(line) as { type: string };
@@ -86,8 +91,11 @@ async function bench(kind: 'pg' | 'mysql') {
     for (const [rows, r] of results) {
       console.log(`  ${String(rows).padStart(9)} rows: ${r.peakRssMb.toFixed(1).padStart(6)} MB peak RSS, ${r.deleted} deleted in ${r.batches} batches, ${r.seconds.toFixed(1)} s`);
     }
-    const diff = results[1]![1].peakRssMb - results[0]![1].peakRssMb;
-    console.log(`  => ${sizes[1]} rows vs ${sizes[0]}: ${diff >= 0 ? '+' : ''}${diff.toFixed(1)} MB (target within +50 MB) ${diff <= 50 ? 'OK' : 'ABOVE TARGET'}`);
+    const [small, large] = [results[0]![1].peakRssMb, results[1]![1].peakRssMb];
+    const ratio = large / small;
+    const ok = Math.max(small, large) <= GOAL_MB && ratio <= FLAT_RATIO;
+    console.log(`  => peak RSS ${sizes[0]} rows: ${small.toFixed(1)} MB | ${sizes[1]} rows: ${large.toFixed(1)} MB | ratio ${ratio.toFixed(2)} (${large - small >= 0 ? '+' : ''}${(large - small).toFixed(1)} MB)`);
+    console.log(`     goal: at most ${GOAL_MB} MB at both sizes, ratio at most ${FLAT_RATIO.toFixed(2)}: ${ok ? 'OK' : 'ABOVE GOAL'}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await db.drop();

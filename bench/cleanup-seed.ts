@@ -14,6 +14,8 @@ export type SeedOptions = {
   copies: string[];
   /** live rows expire this long after the cutoff at the earliest (default 1 s); more keeps them live while a bench takes minutes */
   liveAfterSeconds?: number;
+  /** every row's session_data (default 200 x's); a real encoded payload lets an application load the rows */
+  data?: string;
 };
 
 /** Expired rows end 1 s to 30 days before the cutoff, live rows 1 s to 14 days after it. */
@@ -23,11 +25,11 @@ export async function seedPgSessions(c: pg.Client, o: SeedOptions): Promise<void
   await c.query('SELECT setseed(0.42)');
   await c.query(
     `CREATE UNLOGGED TABLE seed_src AS
-     SELECT md5(i::text) || lpad(to_hex(i), 8, '0') AS session_key, repeat('x', 200) AS session_data,
+     SELECT md5(i::text) || lpad(to_hex(i), 8, '0') AS session_key, COALESCE($5::text, repeat('x', 200)) AS session_data,
             CASE WHEN random() < $2 THEN $1::timestamptz - interval '1 second' - random() * interval '30 days'
                  ELSE $1::timestamptz + $4::int * interval '1 second' + random() * interval '14 days' END AS expire_date
        FROM generate_series(1, $3::int) i`,
-    [o.cutoff.toISOString(), share, o.rows, o.liveAfterSeconds ?? 1],
+    [o.cutoff.toISOString(), share, o.rows, o.liveAfterSeconds ?? 1, o.data ?? null],
   );
   for (const t of o.copies) {
     await c.query(`DROP TABLE IF EXISTS ${t}`);
@@ -44,6 +46,22 @@ export async function seedPgSessions(c: pg.Client, o: SeedOptions): Promise<void
 }
 
 /**
+ * Row numbers 1..rows for an INSERT … SELECT on MySQL / MariaDB: a cross join
+ * of a digits table (`FROM ${from}`, numbered by `${num} + 1`), no recursion
+ * limits. Drops what an earlier seed left (seed_digits, seed_src).
+ */
+async function rowNumbers(c: mysql.Connection, rows: number): Promise<{ from: string; num: string }> {
+  await c.query('DROP TABLE IF EXISTS seed_digits, seed_src');
+  await c.query('CREATE TABLE seed_digits (d int NOT NULL)');
+  await c.query('INSERT INTO seed_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)');
+  const levels = Math.max(1, Math.ceil(Math.log10(rows)));
+  return {
+    from: Array.from({ length: levels }, (_, k) => `seed_digits d${k}`).join(', '),
+    num: Array.from({ length: levels }, (_, k) => `d${k}.d * ${10 ** k}`).join(' + '),
+  };
+}
+
+/**
  * Same shape on MySQL / MariaDB. Rows are generated in SQL from a digits
  * cross join (no recursion limits) with RAND(seed) per row, so every copy is
  * identical; copies are filled in key order and the expiry index is built
@@ -51,26 +69,58 @@ export async function seedPgSessions(c: pg.Client, o: SeedOptions): Promise<void
  */
 export async function seedMysqlSessions(c: mysql.Connection, o: SeedOptions): Promise<void> {
   const share = o.expiredShare ?? 0.8;
-  await c.query('DROP TABLE IF EXISTS seed_digits, seed_src');
-  await c.query('CREATE TABLE seed_digits (d int NOT NULL)');
-  await c.query('INSERT INTO seed_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)');
-  const levels = Math.max(1, Math.ceil(Math.log10(o.rows)));
-  const from = Array.from({ length: levels }, (_, k) => `seed_digits d${k}`).join(', ');
-  const num = Array.from({ length: levels }, (_, k) => `d${k}.d * ${10 ** k}`).join(' + ');
+  const { from, num } = await rowNumbers(c, o.rows);
   await c.query(`CREATE TABLE seed_src (session_key varchar(40) NOT NULL, session_data longtext NOT NULL, expire_date datetime(6) NOT NULL) ENGINE=InnoDB`);
   await c.query(
     `INSERT INTO seed_src
-     SELECT SHA1(n), REPEAT('x', 200),
+     SELECT SHA1(n), COALESCE(?, REPEAT('x', 200)),
             IF(RAND(n) < ?, ? - INTERVAL 1 SECOND - INTERVAL FLOOR(RAND(n + 100000000) * 2592000) SECOND,
                             ? + INTERVAL ? SECOND + INTERVAL FLOOR(RAND(n + 100000000) * 1209600) SECOND)
        FROM (SELECT ${num} + 1 AS n FROM ${from}) g WHERE n <= ?`,
-    [share, o.cutoff, o.cutoff, o.liveAfterSeconds ?? 1, o.rows],
+    [o.data ?? null, share, o.cutoff, o.cutoff, o.liveAfterSeconds ?? 1, o.rows],
   );
   for (const t of o.copies) {
     await c.query(`DROP TABLE IF EXISTS ${t}`);
     await c.query(`CREATE TABLE ${t} (session_key varchar(40) NOT NULL PRIMARY KEY, session_data longtext NOT NULL, expire_date datetime(6) NOT NULL) ENGINE=InnoDB`);
     await c.query(`INSERT INTO ${t} SELECT * FROM seed_src ORDER BY session_key`);
     await c.query(`ALTER TABLE ${t} ADD INDEX ${t}_expire_date (expire_date)`);
+    await c.query(`ANALYZE TABLE ${t}`);
+  }
+  await c.query('DROP TABLE seed_digits, seed_src');
+  await waitForPurge(c);
+}
+
+/**
+ * Laravel's `sessions` as `php artisan session:table` migrates it on MariaDB
+ * (utf8mb4, a random 40-character id as primary key, indexed user_id and
+ * last_activity), `expiredShare` of the rows last active before
+ * `cutoffEpoch` (1 s to 30 days before it) and the rest within the last hour
+ * before `nowEpoch`, so they stay live for the bench's length under a
+ * 120-minute SESSION_LIFETIME. Payloads are base64 like Laravel's (about 300
+ * bytes), a third of the sessions belong to a user.
+ */
+export async function seedMysqlLaravelSessions(
+  c: mysql.Connection,
+  o: { rows: number; cutoffEpoch: number; nowEpoch: number; expiredShare: number; copies: string[] },
+): Promise<void> {
+  const { from, num } = await rowNumbers(c, o.rows);
+  const ddl = (t: string) =>
+    `CREATE TABLE ${t} (id varchar(255) NOT NULL, user_id bigint unsigned NULL, ip_address varchar(45) NULL, user_agent text NULL, payload text NOT NULL, last_activity int NOT NULL) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
+  await c.query(ddl('seed_src'));
+  await c.query(
+    `INSERT INTO seed_src
+     SELECT LEFT(CONCAT(SHA1(n), SHA1(n + 1)), 40), IF(n % 3 = 0, n DIV 3, NULL), CONCAT('10.', n % 256, '.', (n DIV 256) % 256, '.7'),
+            'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+            TO_BASE64(REPEAT(SHA1(n), 6)),
+            IF(RAND(n) < ?, ? - 1 - FLOOR(RAND(n + 100000000) * 2592000), ? - FLOOR(RAND(n + 100000000) * 3600))
+       FROM (SELECT ${num} + 1 AS n FROM ${from}) g WHERE n <= ?`,
+    [o.expiredShare, o.cutoffEpoch, o.nowEpoch, o.rows],
+  );
+  for (const t of o.copies) {
+    await c.query(`DROP TABLE IF EXISTS ${t}`);
+    await c.query(ddl(t));
+    await c.query(`INSERT INTO ${t} SELECT * FROM seed_src ORDER BY id`);
+    await c.query(`ALTER TABLE ${t} ADD PRIMARY KEY (id), ADD INDEX ${t}_user_id_index (user_id), ADD INDEX ${t}_last_activity_index (last_activity)`);
     await c.query(`ANALYZE TABLE ${t}`);
   }
   await c.query('DROP TABLE seed_digits, seed_src');

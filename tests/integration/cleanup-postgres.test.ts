@@ -278,6 +278,27 @@ describe('PostgreSQL cleanup', () => {
     expect(deleted.length).toBeLessThanOrEqual(Math.ceil(left / 200) + 2);
   });
 
+  it('reads the next range ahead on a second connection while a batch deletes, and leaves no connection behind', async () => {
+    const cutoff = new Date();
+    await seedDjango('ahead', 20_000, cutoff);
+    const readAhead = async () =>
+      (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'janitor cleanup read-ahead'")).rows[0]!.n;
+    const d = adapter.cleanupDriver();
+    const seen: number[] = [];
+    const { prep, result } = await cleanup(d, 'ahead', cutoff, params({ strategy: 'heap-walk', deleteCount: 1_000 }), {
+      expiredRows: undefined,
+      onBatch: async () => void seen.push(await readAhead()),
+    });
+    expect(result.endedBy).toBe('done');
+    expect(result.totalDeleted).toBe(prep.estimate.expired);
+    expect(result.batches).toBeGreaterThan(5);
+    // One read-ahead connection at most, there from the first batches on.
+    expect(Math.max(...seen)).toBe(1);
+    await d.close();
+    for (let i = 0; i < 50 && (await readAhead()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await readAhead()).toBe(0);
+  });
+
   it('cleans an integer epoch column with a TTL (Laravel sessions)', async () => {
     await client.query(`CREATE TABLE laravel_sessions (id varchar(255) PRIMARY KEY, user_id bigint, payload text NOT NULL, last_activity integer NOT NULL)`);
     await client.query(`CREATE INDEX laravel_sessions_last_activity ON laravel_sessions (last_activity)`);

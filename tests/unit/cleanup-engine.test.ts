@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCleanup, type BatchEvent, type ThrottleEvent } from '@/lib/cleanup/engine';
+import { RECOUNT_MAX_BYTES, runCleanup, type BatchEvent, type ThrottleEvent } from '@/lib/cleanup/engine';
 import type { PkRangeCursor, TableFacts } from '@/lib/cleanup/driver';
 import { cleanupParamsSchema, type CleanupParams } from '@/lib/schemas/cleanup-params';
 import { AppError } from '@/lib/errors';
@@ -286,6 +286,17 @@ describe('cleanup engine', () => {
     expect(driver.rows.some((row) => row.key === 0)).toBe(false);
     expect(driver.counts).toBe(2);
     expect(r.cursor?.pass).toBe(2);
+  });
+
+  it('does not re-read a table over the recount size after the walk: done, with what is left not counted', async () => {
+    const { base, driver } = setup(5_000, { deleteCount: 1000 });
+    const logs: string[] = [];
+    const r = await runCleanup({ ...base, table: { ...base.table, tableBytes: RECOUNT_MAX_BYTES + 1 }, log: (_level, m) => logs.push(m) });
+    expect(r.endedBy).toBe('done');
+    expect(r.totalDeleted).toBe(4_000);
+    expect(r.remainingExpired).toBeNull();
+    expect(driver.counts).toBe(0);
+    expect(logs.join('\n')).toMatch(/not re-read/);
   });
 
   it('keeps no per-batch history however many batches a run takes', async () => {

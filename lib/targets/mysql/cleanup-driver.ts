@@ -27,7 +27,7 @@ import type {
 import type { ExpirySpec } from '../adapter';
 import { AppError } from '../../errors';
 import { quoteQualified } from '../quote-identifier';
-import { nextDensity } from '../../cleanup/range-size';
+import { nextDensity, rangeLength } from '../../cleanup/range-size';
 import { MysqlDedicatedConnection, mysqlLockName } from './dedicated-connection';
 import { createMysqlPool } from './connect';
 import { withStatementTimeout } from './statement-timeout';
@@ -55,6 +55,12 @@ import {
 } from './cleanup-sql';
 
 const READ_TIMEOUT_MS = 10 * 60_000;
+/** A range end read ahead serves the next batch when it was read for about the length that batch wants. */
+const AHEAD_TOLERANCE = 1.25;
+/** The read-ahead's own time limit, like a batch's. */
+const AHEAD_TIMEOUT_MS = 30_000;
+
+type RangeEnd = { n: number; end: KeyValue[] | null };
 
 type Header = { affectedRows: number };
 
@@ -63,9 +69,13 @@ export class MysqlCleanupDriver implements CleanupDriver {
   private readonly conn: MysqlDedicatedConnection;
   private flavor: MysqlFlavor = 'mysql';
   private replicaPools: mysql.Pool[] | null = null;
+  /** The next range's end, being read on another connection while the current batch deletes (pkRangeBatch). */
+  private ahead: { after: string; n: number; range: Promise<RangeEnd | null> } | null = null;
+  /** The read-ahead's own connection, opened at the first read-ahead. */
+  private readConn: Promise<mysql.PoolConnection> | null = null;
 
   constructor(
-    pool: mysql.Pool,
+    private readonly pool: mysql.Pool,
     private readonly target: string,
     private readonly databaseName: string,
     private readonly opts: CleanupDriverOptions = {},
@@ -186,9 +196,55 @@ export class MysqlCleanupDriver implements CleanupDriver {
     return mysqlRangeEnd(this.rows, req);
   }
 
+  /**
+   * Where the range of this batch ends. Finding it reads the range's keys
+   * through the clustered index, about a fifth of a batch's time; so while a
+   * batch deletes, the next range's end is read on a pooled connection of its
+   * own (a plain consistent read: no locks, nothing written), and the next
+   * batch takes it if it starts there and wants about that many keys (the
+   * density it learns from this batch may change that). Any end is correct:
+   * the DELETE checks every row of its range, whenever it was read.
+   */
+  private async pkRange(req: DeleteBatchRequest & { cursor: PkRangeCursor }): Promise<RangeEnd> {
+    const want = rangeLength(req.size, req.cursor.expiredPerKey, 1);
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead && ahead.after === JSON.stringify(req.cursor.after) && ahead.n <= want * AHEAD_TOLERANCE && ahead.n * AHEAD_TOLERANCE >= want) {
+      const r = await ahead.range;
+      if (r) return r;
+    }
+    return this.rangeEnd(req);
+  }
+
+  private readAhead(req: DeleteBatchRequest & { cursor: PkRangeCursor }, from: KeyValue[]): void {
+    const next = { ...req, cursor: { ...req.cursor, after: from } };
+    const readRows = async <R>(sql: string, params: unknown[] = []): Promise<R[]> => {
+      this.readConn ??= this.pool.getConnection();
+      const c = await this.readConn;
+      const t = withStatementTimeout(this.flavor, sql, AHEAD_TIMEOUT_MS);
+      const [rows] = await c.query(t.sql, [...t.params, ...params]);
+      return rows as R[];
+    };
+    // A failed read-ahead (a lost connection, a timeout) costs nothing: the
+    // batch reads its end itself, and the next read-ahead opens a new connection.
+    const range = mysqlRangeEnd(readRows, next).catch(() => {
+      this.dropReadConn();
+      return null;
+    });
+    this.ahead = { after: JSON.stringify(from), n: rangeLength(req.size, req.cursor.expiredPerKey, 1), range };
+  }
+
+  /** Closes the read-ahead's connection (destroyed, not pooled: a read still going on it just ends). */
+  private dropReadConn(): void {
+    const c = this.readConn;
+    this.readConn = null;
+    c?.then((conn) => conn.destroy(), () => undefined);
+  }
+
   private async pkRangeBatch(req: DeleteBatchRequest & { cursor: PkRangeCursor }): Promise<DeleteBatchResult> {
     const { cursor, table } = req;
-    const { n, end } = await this.rangeEnd(req);
+    const { n, end } = await this.pkRange(req);
+    if (end && !req.rollback) this.readAhead(req, end);
     const walkedKeys = cursor.walkedKeys + n;
     // Fewer than n keys were left (no end): that open-ended range is the last one.
     const next = (deleted: number): PkRangeCursor =>
@@ -269,6 +325,8 @@ export class MysqlCleanupDriver implements CleanupDriver {
     return { replicaLagSeconds, activeConnections };
   }
   async close(): Promise<void> {
+    this.ahead = null;
+    this.dropReadConn();
     await this.conn.close({ unlockFirst: true });
     const replicas = this.replicaPools ?? [];
     this.replicaPools = null;

@@ -12,7 +12,13 @@ import { withStatementTimeout } from './statement-timeout';
 import type { MysqlFlavor } from './source';
 import { boundarySql, countExpiredSql, countRowsSql, keysetCountSql, probeExpiredSql, rangeCountSql, type MysqlStatement } from './cleanup-sql';
 
-const DEFAULT_EXACT_MAX_ROWS = 1_000_000;
+/**
+ * Up to this many rows a run's plan counts the expired rows exactly; above,
+ * the optimizer's estimate through the expiry index serves (a count of 1M
+ * rows is a quarter of a second before the first batch; the plan only needs
+ * the share).
+ */
+const DEFAULT_EXACT_MAX_ROWS = 250_000;
 /** The check after a walk: rows it reads at most, and how long it may take before the run counts instead. */
 const PROBE_ROWS = 1_000;
 const PROBE_TIMEOUT_MS = 2_000;

@@ -35,6 +35,7 @@ import { pgBatchCommitted, pgBoundary, pgCountExpired, pgEstimateExpired, pgHeap
 import {
   countAllSql,
   heapWalkDelete,
+  heapWalkWarm,
   keysetDelete,
   truncateSql,
   type PgStatement,
@@ -43,10 +44,17 @@ import {
 export class PgCleanupDriver implements CleanupDriver {
   readonly dialect = 'postgres' as const;
   private readonly conn: PgDedicatedConnection;
+  private readonly pool: pg.Pool;
+  private readonly lockTimeoutMs: number;
+  /** The connection that reads the next range's pages ahead, and its read in flight. */
+  private warmConn: Promise<pg.PoolClient> | null = null;
+  private warming: Promise<void> | null = null;
 
   constructor(pool: pg.Pool, target: string, opts: CleanupDriverOptions = {}) {
+    this.pool = pool;
     const statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
     const lockTimeoutMs = opts.lockTimeoutMs ?? 3_000;
+    this.lockTimeoutMs = lockTimeoutMs;
     const durableCommits = opts.durableCommits ?? true;
     this.conn = new PgDedicatedConnection({
       pool,
@@ -153,13 +161,60 @@ export class PgCleanupDriver implements CleanupDriver {
     // The walk covers the heap as it is now and extends itself if the table grows meanwhile.
     const endPage = await this.heapPages(table);
     const perPage = opts.expired !== undefined && endPage > 0 ? opts.expired / endPage : rowsPerPage(table) * opts.fraction;
-    return { strategy: 'heap-walk', page: 0, endPage, expiredPerPage: Math.max(0.01, perPage), pass };
+    const cursor: HeapWalkCursor = { strategy: 'heap-walk', page: 0, endPage, expiredPerPage: Math.max(0.01, perPage), pass };
+    // The rows there are now over the pages there are now: after a cleanup the
+    // heap keeps its length (until VACUUM truncates it) while the statistics
+    // still count the deleted rows until the next ANALYZE, and a cap from them
+    // would cut every range of the emptied heap short.
+    if (opts.total !== undefined && opts.total > 0 && endPage > 0) cursor.rowsPerPage = opts.total / endPage;
+    return cursor;
   }
 
   private heapRange(req: Omit<DeleteBatchRequest, 'rollback'> & { cursor: HeapWalkCursor }): { from: number; to: number } {
     const from = req.cursor.page;
-    const k = rangeLength(req.size, req.cursor.expiredPerPage, rowsPerPage(req.table));
+    const k = rangeLength(req.size, req.cursor.expiredPerPage, req.cursor.rowsPerPage ?? rowsPerPage(req.table));
     return { from, to: Math.max(from + 1, Math.min(from + k, req.cursor.endPage)) };
+  }
+
+  /**
+   * While a batch deletes, the next range's pages are read into shared buffers
+   * on a second connection (the other core): read from disk or the OS cache by
+   * the DELETE itself, a range took several times as long as in memory. A
+   * failed or slow read costs nothing but itself; one read at a time.
+   */
+  private warmAhead(table: TableFacts, fromPage: number, toPage: number): void {
+    if (this.warming || toPage <= fromPage) return;
+    const stmt = heapWalkWarm(table, fromPage, toPage);
+    this.warming = (async () => {
+      this.warmConn ??= this.pool.connect().then(async (c) => {
+        // Held between reads, outside the pool's care: a server that ends it
+        // must not crash the run (its next read fails and is dropped instead).
+        c.on('error', () => undefined);
+        try {
+          // Its table lock waits no longer than the batches' own.
+          await c.query(
+            "SELECT set_config('statement_timeout', '10s', false), set_config('lock_timeout', $1, false), set_config('application_name', 'janitor cleanup read-ahead', false)",
+            [`${this.lockTimeoutMs}ms`],
+          );
+        } catch (e) {
+          c.release(true);
+          throw e;
+        }
+        return c;
+      });
+      const c = await this.warmConn;
+      await c.query(stmt.sql, stmt.params);
+    })()
+      .catch(() => this.dropWarmConn())
+      .finally(() => {
+        this.warming = null;
+      });
+  }
+
+  private dropWarmConn(): void {
+    const c = this.warmConn;
+    this.warmConn = null;
+    c?.then((conn) => conn.release(true), () => undefined);
   }
 
   async deleteBatch(req: DeleteBatchRequest): Promise<DeleteBatchResult> {
@@ -179,6 +234,7 @@ export class PgCleanupDriver implements CleanupDriver {
     const { from, to } = this.heapRange({ ...req, cursor });
     const stmt = heapWalkDelete(req.table, from, to, req.bound);
     const after = (deleted: number): HeapWalkCursor => ({ ...cursor, page: to, expiredPerPage: nextDensity(cursor.expiredPerPage, deleted, to - from) });
+    if (!req.rollback) this.warmAhead(req.table, to, Math.min(cursor.endPage, to + (to - from)));
     const r = await this.inTransaction(stmt, req.rollback ? { rollback: true } : { commit: true, beforeCommit: this.storeFirst(req, (x) => ({ deleted: x.rowCount ?? 0, nextCursor: after(x.rowCount ?? 0) })) });
     const deleted = r.rowCount ?? 0;
     const next = after(deleted);
@@ -277,6 +333,7 @@ export class PgCleanupDriver implements CleanupDriver {
   }
 
   close(): Promise<void> {
+    this.dropWarmConn();
     return this.conn.close({ unlockFirst: true });
   }
 }

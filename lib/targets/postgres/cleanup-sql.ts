@@ -125,3 +125,13 @@ export function boundarySql(t: Names, bound: ExpiryBoundValue): PgStatement {
     params: [bound, ...readingParams(t.reading)],
   };
 }
+
+/**
+ * Reads the pages of a coming heap-walk range into shared buffers (a TID range
+ * scan reads through them, not a ring), so the batch that deletes there finds
+ * them in memory. Reads only; sets no locks.
+ */
+export function heapWalkWarm(t: Names, fromPage: number, toPage: number): PgStatement {
+  const { rel } = names(t);
+  return { sql: `SELECT count(*) FROM ${rel} WHERE ctid >= $1::tid AND ctid < $2::tid`, params: [tid(fromPage), tid(toPage)] };
+}
