@@ -1,5 +1,26 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import path from 'node:path';
+
+/**
+ * Files that wait on the wall clock for minutes (a cron schedule's three
+ * minutes, kills and resumes on three stores) start first in their project.
+ * Last, they ran alone for minutes while the other worker had nothing left.
+ */
+const LONG_WAITS = ['tests/integration/fleet-schedule.test.ts', 'tests/integration/cleanup-runs.test.ts', 'tests/integration/fleet-workers.test.ts'];
+
+class LongWaitsFirst extends BaseSequencer {
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = LONG_WAITS.findIndex((p) => f.moduleId.endsWith(p));
+      return i < 0 ? LONG_WAITS.length : i;
+    };
+    // Projects keep vitest's order; within each, the long waits go first (a stable sort).
+    const projects = [...new Set(sorted.map((f) => f.project.name))];
+    return projects.flatMap((name) => sorted.filter((f) => f.project.name === name).sort((a, b) => rank(a) - rank(b)));
+  }
+}
 
 const alias = {
   '@': import.meta.dirname,
@@ -14,6 +35,7 @@ export default defineConfig({
     // (vitest's default is one worker per core beyond the first). Each file
     // works in its own databases, store file and ports.
     maxWorkers: 2,
+    sequence: { sequencer: LongWaitsFirst },
     projects: [
       { resolve: { alias }, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {

@@ -4,7 +4,7 @@
 // lives in its own temp directory on a free port and is removed afterwards.
 // As root the servers run as the postgres / mysql OS users (initdb refuses root).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -168,10 +168,29 @@ export async function startPrivateMariadb(opts: { timeZone?: string } = {}): Pro
   const logFile = path.join(dir, 'error.log');
   const port = await freePort();
   const password = 'fault-test';
-  runOk('mysql', INSTALL_DB, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...(isRoot ? ['--user=mysql'] : [])], 'mariadb-install-db');
+  // Its own tmpdir: the shared /tmp is where other servers and cleaners work too,
+  // and a bootstrap whose temporary table file vanished from under it aborts
+  // ("Could not remove temporary table … Unknown table 'mysql.tmp_user_sys'").
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp);
+  if (isRoot) chownSync(tmp, ...idsOf('mysql'));
+  const installArgs = ['--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve', ...(isRoot ? ['--user=mysql'] : [])];
+  try {
+    runOk('mysql', INSTALL_DB, installArgs, 'mariadb-install-db');
+  } catch {
+    // One more try on a clean data directory; a second failure is reported.
+    rmSync(data, { recursive: true, force: true });
+    try {
+      runOk('mysql', INSTALL_DB, installArgs, 'mariadb-install-db');
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const args = [
     '--no-defaults',
     `--datadir=${data}`,
+    `--tmpdir=${tmp}`,
     `--port=${port}`,
     '--bind-address=127.0.0.1',
     `--socket=${socket}`,
