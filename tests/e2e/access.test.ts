@@ -28,6 +28,7 @@ let operatorCookie: string;
 let viewerCookie: string;
 let runId: string;
 let operationId: string;
+let webhookId: string;
 const FORGED = `${SESSION_COOKIE}=${'A'.repeat(43)}`;
 let expiredCookie: string;
 
@@ -48,9 +49,18 @@ async function snapshot(): Promise<Record<string, string>> {
   const tables = await store.execute(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
   for (const { name } of tables.rows) {
     const t = String(name);
-    if (t === 'AuditLog' || t === 'LoginFailure') continue;
+    // Worker rows are the running workers' heartbeats: they change every few seconds on their own.
+    // Size samples are written by the server's sampling timer at each interval's
+    // start (every 15 minutes), whatever requests come in; a sample a request
+    // caused would come from a report, and those claim a slot marked 'report'.
+    if (t === 'AuditLog' || t === 'LoginFailure' || t === 'Worker' || t === 'SizeSample') continue;
     // Sessions: which exist, not when they were last seen (reads refresh that).
-    const sql = t === 'Session' ? `SELECT id, userId FROM "Session" ORDER BY id` : `SELECT * FROM "${t}" ORDER BY rowid`;
+    const sql =
+      t === 'Session'
+        ? `SELECT id, userId FROM "Session" ORDER BY id`
+        : t === 'SizeSampleSlot'
+          ? `SELECT target, bucketStart, claimedBy FROM "SizeSampleSlot" WHERE source = 'report' ORDER BY id`
+          : `SELECT * FROM "${t}" ORDER BY rowid`;
     out[`store.${t}`] = createHash('sha256').update(JSON.stringify((await store.execute(sql)).rows)).digest('hex');
   }
   const c = await pgClient(db.url);
@@ -104,11 +114,17 @@ function argsFor(action: ServerAction): ActionArg[] {
     confirmation: 'django_session',
     runId,
     operationId,
+    name: 'ops',
+    url: 'http://127.0.0.1:9/hook',
+    format: 'json',
+    events: 'run.failed',
   };
   return action.parameters.map((p): ActionArg => {
     if (/FormData/.test(p.type)) return { form };
     if (/^_?prev/i.test(p.name) || /State$/.test(p.type)) return { json: {} };
     if (/op/i.test(p.name)) return { json: operationId };
+    if (/webhook/i.test(p.name)) return { json: webhookId };
+    if (p.name === 'change') return { json: 'delete' };
     if (/target/i.test(p.name)) return { json: 'main' };
     return { json: runId };
   });
@@ -159,6 +175,12 @@ beforeAll(async () => {
   const reclaim = janitor(['reclaim', '--url', db.url, '--table', 'canary', '--mode', 'analyze', '--json'], { env: { DATABASE_URL: app.databaseUrl } });
   if (reclaim.status !== 0) throw new Error(`janitor reclaim failed: ${reclaim.stderr}`);
   operationId = String((await store.execute('SELECT id FROM Operation ORDER BY createdAt DESC LIMIT 1')).rows[0]!.id);
+  // A webhook, for the actions that change or test one.
+  webhookId = 'wh-access';
+  await store.execute({
+    sql: `INSERT INTO "Webhook" ("id", "name", "url", "format", "events", "thresholds", "createdBy", "updatedAt") VALUES (?, 'ops', 'http://127.0.0.1:9/hook', 'json', '["run.failed"]', '{}', 'olivia', ?)`,
+    args: [webhookId, new Date().toISOString()],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -226,10 +248,13 @@ describe('without a session', () => {
     expect(routes.map((r) => r.pattern)).toEqual(expect.arrayContaining(['/api/runs/[runId]/events', '/api/targets/[target]/report', '/api/audit']));
     for (const route of routes) {
       const url = `${app.baseUrl}${fillRoute(route.pattern, segmentValue)}`;
+      // The metrics endpoint answers a scraper's bearer token, not a session; with no
+      // token configured (as here) it is off for everyone, cookie or not.
+      const expected = route.pattern === '/api/metrics' ? 404 : 401;
       for (const method of route.methods) {
         for (const [what, cookie] of variants()) {
           const r = await getStatus(url, cookie, method);
-          expect(r.status, `${method} ${route.pattern} with ${what}`).toBe(401);
+          expect(r.status, `${method} ${route.pattern} with ${what}`).toBe(expected);
         }
       }
       // The control: with a viewer's session the same URL is answered (served, refused for the role or for a
@@ -269,7 +294,7 @@ describe('a viewer calling server actions directly', () => {
   it('finds every mutating server action in the build', () => {
     const names = guarded().map((a) => a.exportedName);
     expect(names).toEqual(
-      expect.arrayContaining(['startCleanupAction', 'pauseRunAction', 'resumeRunAction', 'cancelRunAction', 'changeRunKnobsAction', 'startReclaimAction', 'cancelOperationAction', 'logoutAllAction']),
+      expect.arrayContaining(['startCleanupAction', 'pauseRunAction', 'resumeRunAction', 'cancelRunAction', 'changeRunKnobsAction', 'startReclaimAction', 'cancelOperationAction', 'logoutAllAction', 'addWebhookAction', 'changeWebhookAction']),
     );
   });
 
