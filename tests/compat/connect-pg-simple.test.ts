@@ -22,6 +22,10 @@ async function storeExpired(store: PGStore): Promise<number> {
 async function pgSimpleCell(name: string, cell: Cell, app: { sessionTimeZone?: string; timestampZone?: string } = {}) {
   const db = await pgDatabaseIn(cell.server);
   const pool = new pg.Pool({ connectionString: db.url, max: 4, ...(app.sessionTimeZone ? { options: `-c TimeZone=${app.sessionTimeZone}` } : {}) });
+  // pool.end() resolves once its connections are asked to close, not once they
+  // have; one still closing when db.drop() terminates it (WITH FORCE) gets the
+  // server's FATAL, which the pool re-emits as its own 'error' event.
+  pool.on('error', () => undefined);
   const store = new Store({ pool, createTableIfMissing: true, pruneSessionInterval: false });
   try {
     const rows = rowPlan();
