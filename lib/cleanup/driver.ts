@@ -88,6 +88,11 @@ export type TableFacts = {
   tableBytes: number;
   /** PostgreSQL heap pages at inspection; 0 on MySQL */
   pages: number;
+  /**
+   * PostgreSQL: rows one full heap page holds at the table's average row width
+   * (its statistics), whatever the pages hold now; what bounds a range of pages.
+   */
+  fullPageRows?: number;
   /** e.g. "PostgreSQL 15.20", "MariaDB 10.11.19", "MySQL 8.0.36" */
   server: string;
   /** 150020 for PostgreSQL 15.20, 101119 for MariaDB 10.11.19, 80036 for MySQL 8.0.36 */

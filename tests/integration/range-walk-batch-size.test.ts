@@ -110,6 +110,23 @@ for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
       expectAboutSize(logout, left);
     });
 
+    it('log-everyone-out after a cleanup that left only the newest sessions, together at the end, deletes about the delete count per batch', async () => {
+      await fresh();
+      // The newest 2,000 of 30,000 sessions live: after the cleanup the heap /
+      // key space is 28,000 emptied rows' worth, then a dense stretch.
+      await seedSessions(dialect, db.url, 30_000, { live: (i) => `${i} > 28000` });
+      batchesOf(['cleanup', ...base(), '--delete-count', '5000', '--no-analyze']);
+      const left = (await countSessions(dialect, db.url, new Date())).total;
+      expect(left).toBe(2_000);
+      const logout = batchesOf(['logout-all', ...base(), '--yes', '--delete-count', String(SIZE)]);
+      console.log(`${dialect} logout-all of the newest, together at the end: ${left} rows in ${logout.length} batches: ${logout.join(' ')}`);
+      // Crossing the emptied stretch takes a few batches that find nothing (each
+      // range at most MAX_GROWTH times the last); the one that reaches the full
+      // stretch must not delete it all at once.
+      expect(Math.max(...logout)).toBeLessThanOrEqual(SIZE * 2);
+      expectAboutSize(logout, left, 2);
+    });
+
     it('a cleanup of a table whose older half is mostly expired and newer half live deletes about the delete count per batch', async () => {
       await fresh();
       // The older half nine sessions in ten expired, the newer half one in ten:

@@ -35,11 +35,15 @@ import { pgBatchCommitted, pgBoundary, pgCountExpired, pgEstimateExpired, pgHeap
 import {
   countAllSql,
   heapWalkDelete,
+  heapWalkLimit,
   heapWalkWarm,
   keysetDelete,
   truncateSql,
   type PgStatement,
 } from './cleanup-sql';
+
+/** A range whose pages, full, could hold more than this many times the delete count is read up to it first (limitRange). */
+const LIMIT_FACTOR = 4;
 
 export class PgCleanupDriver implements CleanupDriver {
   readonly dialect = 'postgres' as const;
@@ -177,6 +181,22 @@ export class PgCleanupDriver implements CleanupDriver {
   }
 
   /**
+   * A range the walk lengthened across sparse pages (a heap an earlier
+   * cleanup emptied) may end in a full stretch, and one batch would then
+   * delete many times the count asked for: when the range's pages, full,
+   * could hold more than LIMIT_FACTOR times that count, it is first read up to
+   * the row after the count and ends at that row's page. Ranges as dense as
+   * full pages allow skip the read.
+   */
+  private async limitRange(req: Omit<DeleteBatchRequest, 'rollback'>, from: number, to: number): Promise<number> {
+    const full = req.table.fullPageRows ?? rowsPerPage(req.table);
+    if ((to - from) * full <= LIMIT_FACTOR * req.size) return to;
+    const stmt = heapWalkLimit(req.table, from, to, req.size, req.bound);
+    const [row] = await this.rows<{ page: number }>(stmt.sql, stmt.params);
+    return row ? Math.max(from + 1, row.page) : to;
+  }
+
+  /**
    * While a batch deletes, the next range's pages are read into shared buffers
    * on a second connection (the other core): read from disk or the OS cache by
    * the DELETE itself, a range took several times as long as in memory. A
@@ -231,7 +251,8 @@ export class PgCleanupDriver implements CleanupDriver {
       if (pages <= cursor.endPage) return { deleted: 0, scanned: 0, nextCursor: cursor, done: true, walked: 1 };
       cursor = { ...cursor, endPage: pages };
     }
-    const { from, to } = this.heapRange({ ...req, cursor });
+    const { from, to: longest } = this.heapRange({ ...req, cursor });
+    const to = await this.limitRange(req, from, longest);
     const stmt = heapWalkDelete(req.table, from, to, req.bound);
     const after = (deleted: number): HeapWalkCursor => ({ ...cursor, page: to, expiredPerPage: nextDensity(cursor.expiredPerPage, deleted, to - from) });
     if (!req.rollback) this.warmAhead(req.table, to, Math.min(cursor.endPage, to + (to - from)));

@@ -25,6 +25,7 @@ type TableRow = {
   vnum: number;
   version: string;
   in_recovery: boolean;
+  row_width: number | null;
   attnum: number | null;
   data_type: string | null;
   base_type: string | null;
@@ -37,6 +38,7 @@ export async function inspectPgTable(rows: PgRows, spec: ExpirySpec): Promise<Ta
             pg_relation_size(c.oid)::float8 AS bytes, current_setting('block_size')::int AS block_size,
             current_setting('server_version_num')::int AS vnum, current_setting('server_version') AS version,
             pg_is_in_recovery() AS in_recovery,
+            (SELECT sum(s.avg_width)::float8 FROM pg_stats s WHERE s.schemaname = $1 AND s.tablename = $2 AND NOT s.inherited) AS row_width,
             a.attnum::int AS attnum, format_type(a.atttypid, a.atttypmod) AS data_type,
             bt.typname::text AS base_type
        FROM pg_class c
@@ -108,6 +110,7 @@ export async function inspectPgTable(rows: PgRows, spec: ExpirySpec): Promise<Ta
     rowEstimate: rowEstimate(t.reltuples, t.relpages, pages),
     tableBytes: t.bytes,
     pages,
+    fullPageRows: fullPageRows(t.block_size, t.row_width) ?? rowsPerPage({ rowEstimate: rowEstimate(t.reltuples, t.relpages, pages), pages }),
     server: `PostgreSQL ${t.version.split(' ')[0]}`,
     versionNum: t.vnum,
     strategies,
@@ -130,4 +133,14 @@ function rowEstimate(reltuples: number, relpages: number, pages: number): number
 export function rowsPerPage(t: Pick<TableFacts, 'rowEstimate' | 'pages'>): number {
   if (t.rowEstimate > 0 && t.pages > 0) return Math.max(1, t.rowEstimate / t.pages);
   return 30;
+}
+
+/**
+ * Rows one full heap page holds at an average row width of `width` bytes, or
+ * null without statistics: the page header (24 bytes) aside, each row takes a
+ * 4-byte line pointer, a 24-byte tuple header and its data, 8-byte aligned.
+ */
+export function fullPageRows(blockSize: number, width: number | null): number | null {
+  if (width === null || !(width > 0)) return null;
+  return Math.max(1, Math.floor((blockSize - 24) / (4 + 24 + Math.ceil(width / 8) * 8)));
 }

@@ -31,6 +31,19 @@ export function heapWalkDelete(t: Names, fromPage: number, toPage: number, bound
 }
 
 /**
+ * The page of the (`size`+1)-th expired row in [fromPage, toPage), in heap
+ * order; none when the range holds no more than `size`. A range ending there
+ * holds at most `size` expired rows. Reads only.
+ */
+export function heapWalkLimit(t: Names, fromPage: number, toPage: number, size: number, bound: ExpiryBoundValue): PgStatement {
+  const { rel, expired } = names(t);
+  return {
+    sql: `SELECT (ctid::text::point)[0]::float8 AS page FROM ${rel} WHERE ctid >= $1::tid AND ctid < $2::tid AND ${expired('$3')} ORDER BY ctid OFFSET $4 LIMIT 1`,
+    params: [tid(fromPage), tid(toPage), bound, size],
+  };
+}
+
+/**
  * The next `size` expired rows in (expiry, ctid) order along the expiry index,
  * deleted by ctid. Starting at the last expiry value seen (`col >= $3` is an
  * index condition) skips the dead entries earlier batches left in the index, so
