@@ -14,7 +14,15 @@
 //
 //   npm run bench:cleanup:throughput -- [--dialect pg|mysql|both] [--pg-rows 1500000]
 //        [--mysql-rows 600000] [--expired 0.6] [--archiver-rows 1000000]
-//        [--archiver-expired 0.8] [--rounds 2] [--delete-count N]
+//        [--archiver-expired 0.8] [--rounds 2] [--delete-count N] [--purge-sides]
+//
+// --purge-sides adds two sides to the Laravel comparison that explain its
+// gap: the same number of primary-key ranges as Janitor's run, deleted by bare
+// statements (no Janitor: what the walk itself costs), and the same again
+// while another connection holds a read view open, so InnoDB purges nothing
+// until they are done, as after one big DELETE (not something Janitor may do
+// on a live server: purge is server-wide, and holding it back grows every
+// table's history).
 //
 // --delete-count sets the batch size of the runs compared with one DELETE
 // (default: none given, as an operator would run it). Each round seeds fresh
@@ -47,6 +55,7 @@ const { values } = parseArgs({
     'archiver-expired': { type: 'string', default: '0.8' },
     rounds: { type: 'string', default: '2' },
     'delete-count': { type: 'string' },
+    'purge-sides': { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Math.max(1, Number(values.rounds));
@@ -178,6 +187,44 @@ async function mysqlCount(c: Awaited<ReturnType<typeof mysqlConn>>, sql: string,
   return Number(((await c.query(sql, params)) as unknown as [[{ n: number }]])[0][0].n);
 }
 
+/**
+ * The expired rows of `table` deleted by `ranges` bare primary-key range
+ * DELETEs of equal key counts (their ends read first, untimed), each in its own
+ * transaction under READ COMMITTED as Janitor's batches run. With holdPurge a
+ * second connection keeps a read view open until the last one commits, so
+ * InnoDB purges none of it meanwhile. Returns the seconds the DELETEs took.
+ */
+async function bareRanges(c: Awaited<ReturnType<typeof mysqlConn>>, url: string, table: string, cutoff: number, ranges: number, holdPurge: boolean): Promise<number> {
+  const [ids] = (await c.query(`SELECT id FROM ${table} ORDER BY id`)) as unknown as [Array<{ id: string }>];
+  const ends: Array<string | null> = [];
+  for (let i = 1; i < ranges; i++) ends.push(ids[Math.floor((ids.length * i) / ranges)]!.id);
+  ends.push(null);
+  const holder = holdPurge ? await mysqlConn(url) : null;
+  try {
+    if (holder) {
+      await holder.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+      await holder.query(`SELECT COUNT(*) FROM ${table} WHERE id < '0'`);
+    }
+    await c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    const t = performance.now();
+    let after: string | null = null;
+    for (const end of ends) {
+      const where = [after !== null ? 'id > ?' : null, end !== null ? 'id <= ?' : null, 'last_activity < ?'].filter(Boolean).join(' AND ');
+      await c.query('START TRANSACTION');
+      await c.query(`DELETE FROM ${table} WHERE ${where}`, [after, end, cutoff].filter((x) => x !== null));
+      await c.query('COMMIT');
+      after = end;
+    }
+    return (performance.now() - t) / 1000;
+  } finally {
+    await c.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    if (holder) {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+  }
+}
+
 /** Laravel's sessions: Janitor's defaults with no sleep against one big DELETE. */
 async function benchMysqlLaravel(rows: number) {
   const db = await createMysqlDatabase('jt_bench');
@@ -188,11 +235,14 @@ async function benchMysqlLaravel(rows: number) {
   // after its timed statement, the batches' purge runs beside the walk.
   const bigPurge: number[] = [];
   const janPurge: number[] = [];
+  const bare: number[] = [];
+  const held: number[] = [];
+  const copies = values['purge-sides'] ? ['big_delete', 'engine', 'bare', 'held'] : ['big_delete', 'engine'];
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const now = epochNow();
       const cutoff = now - LARAVEL_LIFETIME_S;
-      await seedMysqlLaravelSessions(c, { rows, cutoffEpoch: cutoff, nowEpoch: now, expiredShare: SHARE, copies: ['big_delete', 'engine'] });
+      await seedMysqlLaravelSessions(c, { rows, cutoffEpoch: cutoff, nowEpoch: now, expiredShare: SHARE, copies });
       const expired = await mysqlCount(c, 'SELECT COUNT(*) AS n FROM engine WHERE last_activity < ?', [cutoff]);
       const sides = {
         delete: async () => {
@@ -212,6 +262,14 @@ async function benchMysqlLaravel(rows: number) {
         },
       };
       for (const side of rotate(['delete', 'janitor'] as const, round)) await sides[side]();
+      if (values['purge-sides']) {
+        const ranges = jan.at(-1)!.batchMs.length;
+        for (const [table, out, hold] of rotate([['bare', bare, false], ['held', held, true]] as const, round)) {
+          await waitForPurge(c);
+          out.push(await bareRanges(c, db.url, table, cutoff, ranges, hold));
+          if ((await mysqlCount(c, `SELECT COUNT(*) AS n FROM ${table}`)) !== rows - expired) throw new Error(`${table}: the ranges left the wrong rows`);
+        }
+      }
       await waitForPurge(c);
       console.log(`MariaDB Laravel round ${round + 1}: ${rows} rows, ${expired} expired; load average ${loadavg()[0]!.toFixed(2)}`);
     }
@@ -225,6 +283,11 @@ async function benchMysqlLaravel(rows: number) {
     console.log(`  purge after janitor's run, s:       ${list(janPurge)}`);
     const withPurge = (xs: number[], ps: number[]) => best(xs.map((x, i) => x + ps[i]!));
     console.log(`  => with the purge each leaves behind, best vs best: ${(withPurge(big, bigPurge) / withPurge(jan.map((r) => r.seconds), janPurge)).toFixed(2)}x`);
+    if (values['purge-sides']) {
+      console.log(`  the same number of ranges as bare DELETEs, s:        ${list(bare)}`);
+      console.log(`  the same, purge held back until the last, s:         ${list(held)}`);
+      console.log(`  => janitor vs bare ranges: ${(best(bare) / best(jan.map((r) => r.seconds))).toFixed(2)}x; one DELETE vs ranges with purge held back: ${(best(big) / best(held)).toFixed(2)}x`);
+    }
   } finally {
     await c.end();
     await db.drop();
