@@ -149,3 +149,58 @@ describe('four tables in two targets, two workers with concurrency 2', () => {
     }
   }, 240_000);
 });
+
+describe('a worker stopped with SIGTERM (a deploy, systemctl stop)', () => {
+  let store: TempStore;
+  let target: TestDb;
+  let workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    store = await createTempStore('postgres');
+    target = await createPgDatabase('jf_handback');
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await target?.drop();
+    await store?.drop();
+  });
+
+  it('finishes its batch, hands the run back to the queue with its totals, and the next worker completes it exact; no takeover', async () => {
+    const seeded = await seedDjangoSessions('postgres', target.url, 15_000);
+    const env = { DATABASE_URL: store.url, JANITOR_TARGET_MAIN: target.url };
+    workers = [startWorkerProcess({ databaseUrl: store.url, targets: { main: target.url } })];
+    await workers[0]!.id;
+    const q = janitor(['cleanup', '--target', 'main', '--table', 'django_session', '--delete-count', '300', '--sleep-seconds', '0.3', '--detach', '--json'], { env });
+    expect(q.stderr).toBe('');
+    const { runId } = JSON.parse(q.stdout) as { runId: string };
+    await until('three batches', async () => {
+      const r = await storedRun(store, runId);
+      return r.status === 'running' && r.batchCount >= 3 ? r : null;
+    });
+
+    const stoppedAt = Date.now();
+    await workers[0]!.stop();
+    // Its batch and one sleep at most, not the 30 s the helper would wait before a kill -9.
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    const handed = await storedRun(store, runId);
+    expect(handed.status).toBe('queued');
+    expect(handed.owner).toBeNull();
+    expect(handed.totalDeleted).toBeGreaterThan(0);
+    expect(handed.totalDeleted).toBeLessThan(seeded.expired);
+    // Everything the stored batches deleted has left the target, and no more.
+    const [{ n: batchSum }] = (await queryStore(store.url, 'SELECT COALESCE(SUM("deleted"), 0) AS n FROM "Batch" WHERE "runId" = ?', [runId])) as [{ n: number }];
+    expect(Number(batchSum)).toBe(handed.totalDeleted);
+    expect((await countSessions('postgres', target.url, new Date(handed.cutoff!))).expired).toBe(seeded.expired - handed.totalDeleted);
+    expect(workers[0]!.logs()).toContain(`worker: run ${runId} handed back to the queue at batch ${handed.batchCount}`);
+
+    workers.push(startWorkerProcess({ databaseUrl: store.url, targets: { main: target.url } }));
+    const done = await until('the next worker to complete the run', async () => {
+      const r = await storedRun(store, runId);
+      return r.status === 'completed' ? r : null;
+    }, 120_000);
+    expect(done.totalDeleted).toBe(seeded.expired);
+    expect(done.owner).toBe(await workers[1]!.id);
+    expect(done.takeovers).toBe(0);
+    expect(await countSessions('postgres', target.url, new Date(done.cutoff!))).toEqual({ total: seeded.live, expired: 0 });
+  }, 180_000);
+});
