@@ -1,6 +1,6 @@
 // The figures the threshold rules are checked against after a target's
 // sample: each table's newest size, the newest expired count of its session
-// tables (from the last report), and the growth and forecast of the largest
+// tables (from the last sample or report), and the growth and forecast of the largest
 // tables over the forecast's window. All from the store: nothing here talks
 // to the target.
 import 'server-only';

@@ -22,7 +22,7 @@ export async function latestTables(target?: string): Promise<LatestTable[]> {
   return rows.flat();
 }
 
-/** Per session table, the newest sample that holds counts (counts are made with reports; see record-size-samples). */
+/** Per session table, the newest sample that holds counts (the scheduled sample counts them, and so does a report). */
 export async function latestSessionCounts(): Promise<LatestSessions[]> {
   const db = await store();
   const newest = await db.sizeSample.groupBy({ by: ['target', 'schema', 'table'], where: { expiredRows: { not: null } }, _max: { at: true } });

@@ -1,6 +1,7 @@
 // Writes one sample of a target: a row per table, all with the same `at`.
-// Scheduled samples carry what the one catalog query gives (sizes, dead rows,
-// row estimates); a sample taken with a report also carries its session counts.
+// Sizes, dead rows and row estimates come from the one catalog query; session
+// tables also carry their expired and live counts (sample-target.ts, or the
+// report's own when a report is the sample).
 import 'server-only';
 import { store } from '../store/client';
 import type { TableStat } from '../stats/types';

@@ -24,6 +24,18 @@ export type { ExpirySpec } from '../session-tables/expiry-spec';
 
 export type SessionCounts = { expired: number; live: number; total: number; exact: boolean };
 
+export type CountSessionsOptions = {
+  now: Date;
+  /** tables estimated at up to this many rows get one exact pass */
+  exactMaxRows: number;
+  /**
+   * Above exactMaxRows, expired rows are counted through the expiry index
+   * under a time limit (the report), or with false only estimated by the
+   * planner, which reads no rows (the scheduled history sample).
+   */
+  indexCount?: boolean;
+};
+
 export interface StatsAdapter {
   readonly dialect: Dialect;
   /** The target's configured zone for naive timestamps (JANITOR_TIMESTAMP_ZONE_<NAME>), or null. */
@@ -39,7 +51,7 @@ export interface StatsAdapter {
   /** Tables with their columns, for matching session presets. Only tables whose names could match are needed. */
   catalogTables(filter?: { names?: string[] }): Promise<CatalogTable[]>;
   /** Expired / live / total at `cutoff` (now), exact up to `exactMaxRows`. */
-  countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts>;
+  countSessions(spec: ExpirySpec, opts: CountSessionsOptions): Promise<SessionCounts>;
 }
 
 export interface TargetAdapter extends StatsAdapter {

@@ -1,8 +1,9 @@
 // Size history on a schedule: a sampling timer with a short interval takes
 // samples of real PostgreSQL and MariaDB targets whose figures are the
 // databases' own; two timers at once take one sample per target per interval;
-// a target that is down is recorded as down; a report taken in an interval
-// adds its session counts; old samples are rolled up to one a day.
+// a target that is down is recorded as down; session tables get their counts
+// from the sample itself; a report taken in an interval adds its session
+// counts; old samples are rolled up to one a day.
 import { useTempStore } from '../helpers/temp-store';
 useTempStore();
 
@@ -18,12 +19,14 @@ import { startHistorySampling } from '@/lib/history/start-history-sampling';
 import { recordSizeSamples } from '@/lib/stats/record-size-samples';
 import { downsample } from '@/lib/history/downsample';
 import { historyRows } from '@/lib/history/read-history';
-import { targetsUp } from '@/lib/history/latest-samples';
+import { latestSessionCounts, targetsUp } from '@/lib/history/latest-samples';
+import { seedDjangoSessions } from '../helpers/session-tables';
 
 let pgDb: TestDb;
 let myDb: TestDb;
 let pgc: pg.Client;
 let myc: mysql.Connection;
+let seeded: { expired: number; live: number };
 
 beforeAll(async () => {
   [pgDb, myDb] = await Promise.all([createPgDatabase('jt_hist'), createMysqlDatabase('jt_hist')]);
@@ -34,6 +37,8 @@ beforeAll(async () => {
   myc = await mysqlConn(myDb.url);
   await myc.query(`CREATE TABLE products (id int PRIMARY KEY AUTO_INCREMENT, name varchar(200) NOT NULL, KEY name_idx (name)) ENGINE=InnoDB;
     INSERT INTO products (name) SELECT CONCAT('product ', seq) FROM seq_1_to_3000; ANALYZE TABLE products;`);
+  // A Django session table in each: the scheduled sample counts its sessions.
+  [seeded] = await Promise.all([seedDjangoSessions('postgres', pgDb.url, 2_000), seedDjangoSessions('mysql', myDb.url, 2_000)]);
   process.env.JANITOR_TARGET_PGH = pgDb.url;
   process.env.JANITOR_TARGET_MYH = myDb.url;
   process.env.JANITOR_TARGET_GONE = `postgresql://nobody:not-a-secret@127.0.0.1:${await freePort()}/gone`;
@@ -108,6 +113,17 @@ describe('size history sampling', () => {
       ['products'],
     )) as unknown as [Array<{ total: number; idx: number }>];
     expect(myRow).toMatchObject({ totalBytes: Number(myTruth!.total), indexBytes: Number(myTruth!.idx), deadRows: null });
+
+    // With no report taken, the samples alone carry each session table's counts (exact at this size),
+    // which is what the expired-sessions alert and janitor_session_rows read.
+    const counts = (await latestSessionCounts()).filter((c) => c.target === 'pgh' || c.target === 'myh');
+    expect(counts).toEqual(
+      expect.arrayContaining([
+        { target: 'pgh', schema: 'public', table: 'django_session', expired: seeded.expired, live: seeded.live },
+        { target: 'myh', schema: myDb.name, table: 'django_session', expired: seeded.expired, live: seeded.live },
+      ]),
+    );
+    expect(counts).toHaveLength(2);
   });
 
   it('a report in an interval the schedule sampled adds its session counts; in a fresh interval it is the sample', async () => {

@@ -2,7 +2,7 @@
 // named in the URL; each statistic lives in its own module.
 import 'server-only';
 import type mysql from 'mysql2/promise';
-import type { CatalogTable, ExpirySpec, SessionCounts, TargetAdapter } from '../adapter';
+import type { CatalogTable, CountSessionsOptions, ExpirySpec, SessionCounts, TargetAdapter } from '../adapter';
 import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import type { TargetConfig } from '../target-url';
 import type { CleanupDriver, CleanupDriverOptions } from '../../cleanup/driver';
@@ -98,7 +98,7 @@ export class MysqlAdapter implements TargetAdapter, MysqlSource {
     return catalogTables(this, filter);
   }
 
-  countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts> {
+  countSessions(spec: ExpirySpec, opts: CountSessionsOptions): Promise<SessionCounts> {
     return countSessions(this, spec, opts);
   }
 

@@ -3,7 +3,7 @@ import { AppError } from '../../errors';
 import { cutoffInstant } from '../../session-tables/expiry';
 import type { ExpiryBoundValue } from '../../cleanup/driver';
 import { expiredSql, mysqlReading, storedCutoff, type MysqlRows } from './expiry-predicate';
-import type { ExpirySpec, SessionCounts } from '../adapter';
+import type { CountSessionsOptions, ExpirySpec, SessionCounts } from '../adapter';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
 import { columnKind } from './column-kind';
 import { toNumber, type MysqlFlavor, type MysqlSource } from './source';
@@ -27,7 +27,7 @@ type CatalogRow = { tableName: string; columnName: string; dataType: string; row
 export async function countSessions(
   src: MysqlSource,
   spec: ExpirySpec,
-  opts: { now: Date; exactMaxRows: number },
+  opts: CountSessionsOptions,
 ): Promise<SessionCounts> {
   const found = await findColumn(src, spec);
   const wanted = spec.expiryType === 'timestamp' ? 'timestamp' : 'integer';
@@ -60,7 +60,7 @@ export async function countSessions(
     }
   }
 
-  const expiredCount = await countExpiredBounded(src, flavor, table, expired, bound);
+  const expiredCount = opts.indexCount === false ? await explainExpired(src, flavor, table, expired, bound) : await countExpiredBounded(src, flavor, table, expired, bound);
   const total = Math.max(rowEstimate, expiredCount);
   return { expired: expiredCount, live: total - expiredCount, total, exact: false };
 }

@@ -3,7 +3,7 @@
 // this class wires them to one pool.
 import 'server-only';
 import type pg from 'pg';
-import type { CatalogTable, ExpirySpec, SessionCounts, TargetAdapter } from '../adapter';
+import type { CatalogTable, CountSessionsOptions, ExpirySpec, SessionCounts, TargetAdapter } from '../adapter';
 import type { TargetConfig } from '../target-url';
 import type { DatabaseStat, IndexStat, TableStat } from '../../stats/types';
 import { createPgPool } from './connect';
@@ -70,7 +70,7 @@ export class PostgresAdapter implements TargetAdapter {
     return readCatalogTables(this.session.query, filter);
   }
 
-  countSessions(spec: ExpirySpec, opts: { now: Date; exactMaxRows: number }): Promise<SessionCounts> {
+  countSessions(spec: ExpirySpec, opts: CountSessionsOptions): Promise<SessionCounts> {
     return countPgSessions(this.session, this.name, spec, opts);
   }
 

@@ -4,7 +4,7 @@
 import 'server-only';
 import { AppError, isAppError } from '../../errors';
 import { cutoffInstant } from '../../session-tables/expiry';
-import type { ExpirySpec, SessionCounts } from '../adapter';
+import type { CountSessionsOptions, ExpirySpec, SessionCounts } from '../adapter';
 import { quoteIdent, quoteQualified } from '../quote-identifier';
 import { pgColumnKind } from './column-kind';
 import type { PgSession } from './pg-query';
@@ -43,7 +43,7 @@ export async function countPgSessions(
   session: PgSession,
   target: string,
   spec: ExpirySpec,
-  opts: { now: Date; exactMaxRows: number },
+  opts: CountSessionsOptions,
 ): Promise<SessionCounts> {
   const [cat] = await session.query<CatalogRow>(CATALOG_SQL, [spec.schema, spec.table, spec.expiryColumn]);
   if (!cat) {
@@ -84,7 +84,7 @@ export async function countPgSessions(
     }
   }
 
-  const expiredCount = await countExpiredViaIndex(session, table, expired, param);
+  const expiredCount = opts.indexCount === false ? await plannerExpired(session, table, expired, param) : await countExpiredViaIndex(session, table, expired, param);
   const total = Math.max(estimate, expiredCount);
   return { total, expired: expiredCount, live: total - expiredCount, exact: false };
 }
@@ -104,6 +104,11 @@ async function countExpiredViaIndex(session: PgSession, table: string, predicate
   } catch (e) {
     if (!isStatementTimeout(e)) throw e;
   }
+  return plannerExpired(session, table, predicate, param);
+}
+
+/** The planner's row estimate for the predicate; EXPLAIN reads no rows. */
+async function plannerExpired(session: PgSession, table: string, predicate: string, param: unknown): Promise<number> {
   const [plan] = await session.guarded(INDEX_GUARD, (q) =>
     q<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
       `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table} WHERE ${predicate}`,
