@@ -34,32 +34,23 @@ export function operationConflict(schema: string, table: string, operationId: st
 export async function createOperation(o: NewOperation): Promise<string> {
   const db = await store();
   const now = new Date();
-  try {
-    const row = await db.operation.create({
-      data: { ...o, params: JSON.stringify(o.params), status: 'running', startedAt: now, heartbeatAt: now },
-    });
-    return row.id;
-  } catch (e) {
-    if (isUniqueViolation(e)) {
-      const active = await findActiveOperation(o.target, o.schema, o.table);
-      throw operationConflict(o.schema, o.table, active?.id ?? null);
-    }
-    throw e;
-  }
+  return insertActive(o, () => db.operation.create({ data: { ...o, params: JSON.stringify(o.params), status: 'running', startedAt: now, heartbeatAt: now } }));
 }
 
 /** Stores a reclaim for the fleet: queued, no owner; the worker that claims it checks, locks and runs it. */
 export async function createQueuedOperation(o: Omit<NewOperation, 'owner'>): Promise<string> {
   const db = await store();
+  return insertActive(o, () => db.operation.create({ data: { ...o, params: JSON.stringify(o.params), status: 'queued' } }));
+}
+
+/** Inserts an operation the partial unique index may refuse (another active on the table): the refusal names that one. */
+async function insertActive(o: Pick<NewOperation, 'target' | 'schema' | 'table'>, create: () => Promise<{ id: string }>): Promise<string> {
   try {
-    const row = await db.operation.create({ data: { ...o, params: JSON.stringify(o.params), status: 'queued' } });
-    return row.id;
+    return (await create()).id;
   } catch (e) {
-    if (isUniqueViolation(e)) {
-      const active = await findActiveOperation(o.target, o.schema, o.table);
-      throw operationConflict(o.schema, o.table, active?.id ?? null);
-    }
-    throw e;
+    if (!isUniqueViolation(e)) throw e;
+    const active = await findActiveOperation(o.target, o.schema, o.table);
+    throw operationConflict(o.schema, o.table, active?.id ?? null);
   }
 }
 

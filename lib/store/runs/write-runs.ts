@@ -35,9 +35,9 @@ export type NewRun = {
 /** Creates a running run; the partial unique index refuses a second active run on the table. */
 export async function createRun(r: NewRun): Promise<string> {
   const db = await store();
-  try {
-    const now = new Date();
-    const row = await db.run.create({
+  const now = new Date();
+  return insertActive(r, () =>
+    db.run.create({
       data: {
         ...r,
         params: JSON.stringify(r.params),
@@ -46,14 +46,18 @@ export async function createRun(r: NewRun): Promise<string> {
         startedAt: now,
         heartbeatAt: now,
       },
-    });
-    return row.id;
+    }),
+  );
+}
+
+/** Inserts a run the partial unique index may refuse (another run active on the table): the refusal names that run. */
+async function insertActive(r: Pick<NewRun, 'target' | 'schema' | 'table'>, create: () => Promise<{ id: string }>): Promise<string> {
+  try {
+    return (await create()).id;
   } catch (e) {
-    if (isUniqueViolation(e)) {
-      const active = await findActiveRun(r.target, r.schema, r.table);
-      throw alreadyRunning(r.schema, r.table, active?.id ?? null);
-    }
-    throw e;
+    if (!isUniqueViolation(e)) throw e;
+    const active = await findActiveRun(r.target, r.schema, r.table);
+    throw alreadyRunning(r.schema, r.table, active?.id ?? null);
   }
 }
 
@@ -70,17 +74,10 @@ export type QueuedRun = Omit<NewRun, 'cutoff' | 'strategy' | 'strategyReason' | 
  */
 export async function createQueuedRun(r: QueuedRun): Promise<string> {
   const db = await store();
-  try {
-    const { after, ...rest } = r;
-    const row = await db.run.create({ data: { ...rest, params: JSON.stringify(r.params), after: after ? JSON.stringify(after) : null, status: 'queued', detached: true } });
-    return row.id;
-  } catch (e) {
-    if (isUniqueViolation(e)) {
-      const active = await findActiveRun(r.target, r.schema, r.table);
-      throw alreadyRunning(r.schema, r.table, active?.id ?? null);
-    }
-    throw e;
-  }
+  const { after, ...rest } = r;
+  return insertActive(r, () =>
+    db.run.create({ data: { ...rest, params: JSON.stringify(r.params), after: after ? JSON.stringify(after) : null, status: 'queued', detached: true } }),
+  );
 }
 
 /** A worker's first plan for a queued run it claimed: the cutoff, strategy, counts and starting cursor. */

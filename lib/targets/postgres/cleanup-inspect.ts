@@ -88,6 +88,7 @@ export async function inspectPgTable(rows: PgRows, spec: ExpirySpec): Promise<Ta
 
   const reading = await pgReading(rows, base, spec);
   const pages = Math.round(t.bytes / t.block_size);
+  const estimate = rowEstimate(t.reltuples, t.relpages, pages);
   const strategies: StrategyName[] = [];
   const unsupported: TableFacts['unsupported'] = {};
   if (t.vnum >= PG_TID_RANGE_MIN_VERSION) strategies.push('heap-walk');
@@ -107,10 +108,10 @@ export async function inspectPgTable(rows: PgRows, spec: ExpirySpec): Promise<Ta
     ttlSeconds: spec.ttlSeconds,
     primaryKey: pk.map((r) => r.name),
     expiryIndex: idx?.name ?? null,
-    rowEstimate: rowEstimate(t.reltuples, t.relpages, pages),
+    rowEstimate: estimate,
     tableBytes: t.bytes,
     pages,
-    fullPageRows: fullPageRows(t.block_size, t.row_width) ?? rowsPerPage({ rowEstimate: rowEstimate(t.reltuples, t.relpages, pages), pages }),
+    fullPageRows: fullPageRows(t.block_size, t.row_width) ?? rowsPerPage({ rowEstimate: estimate, pages }),
     server: `PostgreSQL ${t.version.split(' ')[0]}`,
     versionNum: t.vnum,
     strategies,
